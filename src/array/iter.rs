@@ -1,0 +1,162 @@
+//! Element iterators, in logical row-major order.
+
+use core::fmt;
+use core::marker::PhantomData;
+use core::slice;
+
+use super::raw::{Cursor, RawArray};
+
+enum Walk<S, T, const N: usize> {
+    /// Contiguous row-major data: a plain slice iterator, which vectorises.
+    Slice(S),
+    /// Anything else: a strided cursor.
+    Strided(Cursor<T, N>),
+}
+
+/// Iterator over `&T`, from [`ArrayView::iter`](super::ArrayView::iter) and
+/// [`PtrArray::iter`](super::PtrArray::iter).
+///
+/// ```
+/// bumper::no_escape(|s| {
+///     let a = s.alloc_from_slice([2, 2], &[1, 2, 3, 4]);
+///     let v: Vec<i32> = a.iter().copied().collect();
+///     assert_eq!(v, [1, 2, 3, 4]);
+/// });
+/// ```
+pub struct Iter<'a, T, const N: usize> {
+    walk: Walk<slice::Iter<'a, T>, T, N>,
+    _life: PhantomData<&'a T>,
+}
+
+/// Iterator over `&mut T`, from [`PtrArray::iter_mut`](super::PtrArray::iter_mut).
+///
+/// ```
+/// bumper::no_escape(|s| {
+///     let mut a = s.alloc::<i32, 1>([3]);
+///     for (k, x) in a.iter_mut().enumerate() {
+///         *x = k as i32 * 10;
+///     }
+///     assert_eq!(a.to_vec(), [0, 10, 20]);
+/// });
+/// ```
+pub struct IterMut<'a, T, const N: usize> {
+    walk: Walk<slice::IterMut<'a, T>, T, N>,
+    _life: PhantomData<&'a mut T>,
+}
+
+// SAFETY: `Iter` hands out `&T` like `slice::Iter`, so it may cross threads
+// when `&T` may (`T: Sync`).
+unsafe impl<T: Sync, const N: usize> Send for Iter<'_, T, N> {}
+// SAFETY: as above; sharing it only shares the ability to read `&T`.
+unsafe impl<T: Sync, const N: usize> Sync for Iter<'_, T, N> {}
+// SAFETY: `IterMut` hands out `&mut T` like `slice::IterMut`: sendable when
+// `T: Send`, shareable when `T: Sync`.
+unsafe impl<T: Send, const N: usize> Send for IterMut<'_, T, N> {}
+// SAFETY: see above.
+unsafe impl<T: Sync, const N: usize> Sync for IterMut<'_, T, N> {}
+
+impl<'a, T, const N: usize> Iter<'a, T, N> {
+    /// # Safety
+    /// `raw` is valid for reads for `'a` (the `RawArray` invariant with
+    /// lifetime `'a`), and nothing writes to it meanwhile.
+    pub(crate) unsafe fn new(raw: RawArray<T, N>) -> Self {
+        // SAFETY: the caller's guarantee covers the slice.
+        let walk = match unsafe { raw.slice_parts() } {
+            // SAFETY: contiguous, initialised, valid for reads for 'a.
+            Some((p, len)) => Walk::Slice(unsafe { slice::from_raw_parts(p.as_ptr(), len) }.iter()),
+            None => Walk::Strided(Cursor::new(raw)),
+        };
+        Iter {
+            walk,
+            _life: PhantomData,
+        }
+    }
+}
+
+impl<'a, T, const N: usize> IterMut<'a, T, N> {
+    /// # Safety
+    /// `raw` is valid for reads and writes for `'a`, nothing else accesses
+    /// it meanwhile, and no two in-bounds indices share an element.
+    pub(crate) unsafe fn new(raw: RawArray<T, N>) -> Self {
+        // SAFETY: the caller's guarantee covers the slice.
+        let walk = match unsafe { raw.slice_parts() } {
+            // SAFETY: contiguous, initialised, exclusively ours for 'a.
+            Some((p, len)) => Walk::Slice(unsafe { slice::from_raw_parts_mut(p.as_ptr(), len) }.iter_mut()),
+            None => Walk::Strided(Cursor::new(raw)),
+        };
+        IterMut {
+            walk,
+            _life: PhantomData,
+        }
+    }
+}
+
+impl<'a, T, const N: usize> Iterator for Iter<'a, T, N> {
+    type Item = &'a T;
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a T> {
+        match &mut self.walk {
+            Walk::Slice(it) => it.next(),
+            // SAFETY: the cursor yields each in-bounds element once; they
+            // are valid for reads for 'a (see `new`).
+            Walk::Strided(c) => c.next().map(|p| unsafe { p.as_ref() }),
+        }
+    }
+
+    #[inline]
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.len();
+        (n, Some(n))
+    }
+}
+
+impl<T, const N: usize> ExactSizeIterator for Iter<'_, T, N> {
+    fn len(&self) -> usize {
+        match &self.walk {
+            Walk::Slice(it) => it.len(),
+            Walk::Strided(c) => c.remaining(),
+        }
+    }
+}
+
+impl<'a, T, const N: usize> Iterator for IterMut<'a, T, N> {
+    type Item = &'a mut T;
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a mut T> {
+        match &mut self.walk {
+            Walk::Slice(it) => it.next(),
+            // SAFETY: the cursor yields each element once and elements do
+            // not alias (see `new`), so the `&mut` are disjoint.
+            Walk::Strided(c) => c.next().map(|mut p| unsafe { p.as_mut() }),
+        }
+    }
+
+    #[inline]
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.len();
+        (n, Some(n))
+    }
+}
+
+impl<T, const N: usize> ExactSizeIterator for IterMut<'_, T, N> {
+    fn len(&self) -> usize {
+        match &self.walk {
+            Walk::Slice(it) => it.len(),
+            Walk::Strided(c) => c.remaining(),
+        }
+    }
+}
+
+impl<T, const N: usize> fmt::Debug for Iter<'_, T, N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Iter").field("remaining", &self.len()).finish()
+    }
+}
+
+impl<T, const N: usize> fmt::Debug for IterMut<'_, T, N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IterMut").field("remaining", &self.len()).finish()
+    }
+}

@@ -1,0 +1,355 @@
+//! [`PtrArray`]: a unique, mutable strided array (like `&'a mut [T]`).
+
+use core::fmt;
+use core::marker::PhantomData;
+use core::mem::MaybeUninit;
+use core::ops::{Index, IndexMut};
+use core::ptr::NonNull;
+use core::slice;
+
+use super::iter::{Iter, IterMut};
+use super::raw::RawArray;
+use super::ArrayView;
+
+/// A strided N-dimensional array in scope (or buffer) memory, with unique,
+/// mutable access to its elements for `'a`: the `&'a mut [T]` of this crate.
+///
+/// Allocations are row-major (C order). Element types are `Copy`, so there
+/// are no destructors to run when the scope frees the memory.
+///
+/// `PtrArray` is `Send` / `Sync` exactly when `&mut [T]` is, so halves of
+/// one array can go to different threads.
+///
+/// ```
+/// bumper::no_escape(|s| {
+///     let mut m = s.alloc::<f64, 2>([2, 3]);
+///     m[[0, 2]] = 1.0;
+///     m[[1, 0]] = 2.0;
+///     assert_eq!(m.shape(), [2, 3]);
+///     assert_eq!(m.strides(), [3, 1]);
+///     assert_eq!(m.to_vec(), [0.0, 0.0, 1.0, 2.0, 0.0, 0.0]);
+/// });
+/// ```
+pub struct PtrArray<'a, T, const N: usize> {
+    pub(crate) raw: RawArray<T, N>,
+    _life: PhantomData<&'a mut T>,
+}
+
+// SAFETY: a PtrArray is a unique borrow of its elements, like `&'a mut [T]`,
+// which is `Send` when `T: Send`.
+unsafe impl<T: Send, const N: usize> Send for PtrArray<'_, T, N> {}
+// SAFETY: `&PtrArray` only reads, like `&&mut [T]`: `Sync` when `T: Sync`.
+unsafe impl<T: Sync, const N: usize> Sync for PtrArray<'_, T, N> {}
+
+impl<'a, T, const N: usize> PtrArray<'a, T, N> {
+    /// # Safety
+    /// `ptr`, `shape` and `strides` satisfy the `RawArray` invariant for
+    /// `'a`, no two in-bounds indices share an element, and nothing else
+    /// accesses the elements during `'a`.
+    #[inline(always)]
+    pub(crate) unsafe fn from_raw_parts(ptr: NonNull<T>, shape: [usize; N], strides: [isize; N]) -> Self {
+        PtrArray {
+            raw: RawArray { ptr, shape, strides },
+            _life: PhantomData,
+        }
+    }
+
+    /// A read-only view of the whole array, borrowing it.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let a = s.alloc_filled([2, 2], 3_u8);
+    ///     let v = a.view();
+    ///     assert_eq!(v[[1, 1]], 3);
+    /// });
+    /// ```
+    #[inline]
+    pub fn view(&self) -> ArrayView<'_, T, N> {
+        // SAFETY: `&self` grants shared access to the elements for the
+        // borrow; nothing can write through `self` meanwhile.
+        unsafe { ArrayView::from_raw(self.raw) }
+    }
+
+    /// A mutable re-borrow of the whole array (pass it on without giving
+    /// the array away).
+    ///
+    /// ```
+    /// fn zero(mut a: bumper::PtrArray<'_, i32, 1>) { a.fill(0); }
+    /// bumper::no_escape(|s| {
+    ///     let mut a = s.alloc_filled([3], 5_i32);
+    ///     zero(a.view_mut());
+    ///     assert_eq!(a.to_vec(), [0, 0, 0]);
+    /// });
+    /// ```
+    #[inline]
+    pub fn view_mut(&mut self) -> PtrArray<'_, T, N> {
+        // SAFETY: `&mut self` grants unique access for the re-borrow.
+        unsafe { PtrArray::from_raw_parts(self.raw.ptr, self.raw.shape, self.raw.strides) }
+    }
+
+    /// The length of each axis.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| assert_eq!(s.alloc::<u8, 2>([2, 5]).shape(), [2, 5]));
+    /// ```
+    #[inline]
+    pub fn shape(&self) -> [usize; N] {
+        self.raw.shape
+    }
+
+    /// The distance in elements between neighbours along each axis.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| assert_eq!(s.alloc::<u8, 2>([2, 5]).strides(), [5, 1]));
+    /// ```
+    #[inline]
+    pub fn strides(&self) -> [isize; N] {
+        self.raw.strides
+    }
+
+    /// The number of elements.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| assert_eq!(s.alloc::<u8, 2>([2, 5]).len(), 10));
+    /// ```
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.raw.len()
+    }
+
+    /// Whether there are no elements.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| assert!(s.alloc::<u8, 2>([0, 5]).is_empty()));
+    /// ```
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Address of element `[0, 0, ...]`.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let a = s.alloc::<u32, 1>([2]);
+    ///     let b = s.alloc::<u32, 1>([2]);
+    ///     assert_eq!(b.as_ptr() as usize - a.as_ptr() as usize, 8);
+    /// });
+    /// ```
+    #[inline]
+    pub fn as_ptr(&self) -> *const T {
+        self.raw.ptr.as_ptr()
+    }
+
+    /// Mutable address of element `[0, 0, ...]`.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let mut a = s.alloc::<u32, 1>([2]);
+    ///     // SAFETY: element 1 is in bounds and `a` is not otherwise borrowed.
+    ///     unsafe { *a.as_mut_ptr().add(1) = 7 };
+    ///     assert_eq!(a[[1]], 7);
+    /// });
+    /// ```
+    #[inline]
+    pub fn as_mut_ptr(&mut self) -> *mut T {
+        self.raw.ptr.as_ptr()
+    }
+
+    /// The elements as a slice, if contiguous in row-major order.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let a = s.alloc_filled([2, 2], 1_u8);
+    ///     assert_eq!(a.as_slice(), Some(&[1, 1, 1, 1][..]));
+    /// });
+    /// ```
+    #[inline]
+    pub fn as_slice(&self) -> Option<&[T]> {
+        self.view().as_slice()
+    }
+
+    /// The elements as a mutable slice, if contiguous in row-major order.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let mut a = s.alloc::<u8, 2>([2, 2]);
+    ///     a.as_slice_mut().unwrap().copy_from_slice(&[1, 2, 3, 4]);
+    ///     assert_eq!(a[[1, 0]], 3);
+    /// });
+    /// ```
+    #[inline]
+    pub fn as_slice_mut(&mut self) -> Option<&mut [T]> {
+        // SAFETY: `&mut self` grants unique access to the elements.
+        let (p, len) = unsafe { self.raw.slice_parts() }?;
+        // SAFETY: contiguous, initialised and exclusively ours for the borrow.
+        Some(unsafe { slice::from_raw_parts_mut(p.as_ptr(), len) })
+    }
+
+    /// The element at `index`, or `None` if out of bounds.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let a = s.alloc_filled([2, 2], 1_u8);
+    ///     assert_eq!(a.get([0, 1]), Some(&1));
+    ///     assert_eq!(a.get([0, 2]), None);
+    /// });
+    /// ```
+    #[inline]
+    pub fn get(&self, index: [usize; N]) -> Option<&T> {
+        self.view().get(index)
+    }
+
+    /// The element at `index`, mutably, or `None` if out of bounds.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let mut a = s.alloc::<u8, 2>([2, 2]);
+    ///     *a.get_mut([1, 1]).unwrap() = 9;
+    ///     assert_eq!(a[[1, 1]], 9);
+    ///     assert!(a.get_mut([5, 0]).is_none());
+    /// });
+    /// ```
+    #[inline]
+    pub fn get_mut(&mut self, index: [usize; N]) -> Option<&mut T> {
+        // SAFETY: in bounds, so an initialised element, exclusively ours.
+        self.raw.ptr_at(&index).map(|mut p| unsafe { p.as_mut() })
+    }
+
+    /// Iterator over the elements in logical row-major order.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let a = s.alloc_with([2, 2], |[i, j]| (i + 1) * (j + 1));
+    ///     assert_eq!(a.iter().copied().collect::<Vec<_>>(), [1, 2, 2, 4]);
+    /// });
+    /// ```
+    #[inline]
+    pub fn iter(&self) -> Iter<'_, T, N> {
+        self.view().iter()
+    }
+
+    /// Iterator over mutable references, in logical row-major order.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let mut a = s.alloc_filled([3], 1_i32);
+    ///     a.iter_mut().for_each(|x| *x *= 4);
+    ///     assert_eq!(a.to_vec(), [4, 4, 4]);
+    /// });
+    /// ```
+    #[inline]
+    pub fn iter_mut(&mut self) -> IterMut<'_, T, N> {
+        // SAFETY: `&mut self` grants unique access; elements do not alias.
+        unsafe { IterMut::new(self.raw) }
+    }
+
+    /// Sets every element to `value`.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let mut a = s.alloc::<f32, 2>([2, 2]);
+    ///     a.fill(0.5);
+    ///     assert_eq!(a.to_vec(), [0.5; 4]);
+    /// });
+    /// ```
+    #[inline]
+    pub fn fill(&mut self, value: T)
+    where
+        T: Clone,
+    {
+        match self.as_slice_mut() {
+            Some(s) => s.fill(value),
+            None => self.iter_mut().for_each(|x| *x = value.clone()),
+        }
+    }
+
+    /// The elements, copied into a `Vec` in logical row-major order.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let a = s.alloc_filled([2], 'x');
+    ///     assert_eq!(a.to_vec(), ['x', 'x']);
+    /// });
+    /// ```
+    pub fn to_vec(&self) -> Vec<T>
+    where
+        T: Clone,
+    {
+        self.view().to_vec()
+    }
+}
+
+impl<'a, T, const N: usize> PtrArray<'a, MaybeUninit<T>, N> {
+    /// Declares every element initialised.
+    ///
+    /// # Safety
+    /// Every element must have been written (for example through
+    /// [`iter_mut`](PtrArray::iter_mut) and `MaybeUninit::write`).
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let mut a = s.alloc_uninit::<u64, 1>([2]);
+    ///     a[[0]].write(1);
+    ///     a[[1]].write(2);
+    ///     // SAFETY: both elements were written.
+    ///     let a = unsafe { a.assume_init() };
+    ///     assert_eq!(a.to_vec(), [1, 2]);
+    /// });
+    /// ```
+    #[inline]
+    pub unsafe fn assume_init(self) -> PtrArray<'a, T, N> {
+        // SAFETY: MaybeUninit<T> has T's layout; the caller guarantees every
+        // element is initialised; access rights carry over unchanged.
+        unsafe { PtrArray::from_raw_parts(self.raw.ptr.cast(), self.raw.shape, self.raw.strides) }
+    }
+
+    /// Writes `value` to every element and declares them initialised.
+    #[inline(always)]
+    pub(crate) fn init_filled(mut self, value: T) -> PtrArray<'a, T, N>
+    where
+        T: Copy,
+    {
+        match self.as_slice_mut() {
+            Some(s) => s.fill(MaybeUninit::new(value)),
+            None => self.iter_mut().for_each(|x| *x = MaybeUninit::new(value)),
+        }
+        // SAFETY: every element was written just above.
+        unsafe { self.assume_init() }
+    }
+}
+
+impl<T, const N: usize> Index<[usize; N]> for PtrArray<'_, T, N> {
+    type Output = T;
+
+    /// # Panics
+    /// If `index` is out of bounds; the message names the index and the shape.
+    #[inline]
+    #[track_caller]
+    fn index(&self, index: [usize; N]) -> &T {
+        match self.get(index) {
+            Some(x) => x,
+            None => self.raw.index_out_of_bounds(&index),
+        }
+    }
+}
+
+impl<T, const N: usize> IndexMut<[usize; N]> for PtrArray<'_, T, N> {
+    /// # Panics
+    /// If `index` is out of bounds; the message names the index and the shape.
+    #[inline]
+    #[track_caller]
+    fn index_mut(&mut self, index: [usize; N]) -> &mut T {
+        match self.raw.ptr_at(&index) {
+            // SAFETY: in bounds, so an initialised element, exclusively ours.
+            Some(mut p) => unsafe { p.as_mut() },
+            None => self.raw.index_out_of_bounds(&index),
+        }
+    }
+}
+
+impl<T: fmt::Debug, const N: usize> fmt::Debug for PtrArray<'_, T, N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        super::debug_struct(f, "PtrArray", self.view())
+    }
+}

@@ -1,0 +1,115 @@
+//! The raw-pointer core shared by [`PtrArray`](super::PtrArray) and
+//! [`ArrayView`](super::ArrayView): a pointer to element `[0, 0, ...]`, a
+//! shape and signed element strides.
+
+use core::ptr::NonNull;
+
+use super::layout;
+
+/// Pointer, shape and strides. Holds no lifetime: the wrappers add it.
+///
+/// Invariant (upheld by every constructor): for every in-bounds index `i`,
+/// `ptr.offset(sum(i[k] * strides[k]))` points to an initialised `T`, in one
+/// allocation that lives as long as the wrapper's lifetime, and the total
+/// element count fits in `isize`.
+pub(crate) struct RawArray<T, const N: usize> {
+    pub(crate) ptr: NonNull<T>,
+    pub(crate) shape: [usize; N],
+    pub(crate) strides: [isize; N],
+}
+
+impl<T, const N: usize> Clone for RawArray<T, N> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T, const N: usize> Copy for RawArray<T, N> {}
+
+impl<T, const N: usize> RawArray<T, N> {
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        // Cannot overflow: the count fits in isize (type invariant).
+        self.shape.iter().product()
+    }
+
+    /// Whether the data is one contiguous block in row-major order.
+    #[inline]
+    pub(crate) fn is_standard(&self) -> bool {
+        layout::is_standard(&self.shape, &self.strides)
+    }
+
+    /// Pointer to the element at `index`, or `None` if out of bounds.
+    #[inline]
+    pub(crate) fn ptr_at(&self, index: &[usize; N]) -> Option<NonNull<T>> {
+        let off = layout::offset_of(&self.shape, &self.strides, index)?;
+        // SAFETY: `index` is in bounds, so `off` is the offset of an element
+        // of the array, inside its allocation (type invariant).
+        Some(unsafe { self.ptr.offset(off) })
+    }
+
+    /// The elements as a slice, if contiguous in row-major order.
+    ///
+    /// # Safety
+    /// The caller picks the lifetime and the mutability: it must be one the
+    /// wrapper grants.
+    #[inline]
+    pub(crate) unsafe fn slice_parts(&self) -> Option<(NonNull<T>, usize)> {
+        self.is_standard().then_some((self.ptr, self.len()))
+    }
+
+    /// The message of an out-of-bounds index panic.
+    #[cold]
+    #[inline(never)]
+    #[track_caller]
+    pub(crate) fn index_out_of_bounds(&self, index: &[usize; N]) -> ! {
+        panic!("index {index:?} is out of bounds for an array of shape {:?}", self.shape)
+    }
+}
+
+/// Walks the elements of a strided array in row-major order, the last axis
+/// fastest, with one add per step (and a multiply only when an axis wraps).
+pub(crate) struct Cursor<T, const N: usize> {
+    raw: RawArray<T, N>,
+    index: [usize; N],
+    offset: isize,
+    remaining: usize,
+}
+
+impl<T, const N: usize> Cursor<T, N> {
+    pub(crate) fn new(raw: RawArray<T, N>) -> Self {
+        Cursor {
+            remaining: raw.len(),
+            raw,
+            index: [0; N],
+            offset: 0,
+        }
+    }
+
+    #[inline]
+    pub(crate) fn remaining(&self) -> usize {
+        self.remaining
+    }
+
+    #[inline]
+    pub(crate) fn next(&mut self) -> Option<NonNull<T>> {
+        if self.remaining == 0 {
+            return None;
+        }
+        self.remaining -= 1;
+        // SAFETY: `index` is in bounds (it walks the shape in row-major
+        // order and `remaining` counts what is left), and `offset` is its
+        // element offset.
+        let p = unsafe { self.raw.ptr.offset(self.offset) };
+        for axis in (0..N).rev() {
+            self.index[axis] += 1;
+            self.offset += self.raw.strides[axis];
+            if self.index[axis] < self.raw.shape[axis] {
+                break;
+            }
+            self.offset -= self.raw.strides[axis] * self.raw.shape[axis] as isize;
+            self.index[axis] = 0;
+        }
+        Some(p)
+    }
+}

@@ -1,0 +1,231 @@
+//! [`SlabBuffer`]: a growing buffer made of fixed-size slabs.
+
+use core::cell::RefCell;
+use core::ptr::NonNull;
+use std::alloc::{self, Layout};
+
+use super::bump::{dangling, Bump};
+use super::{sealed, AllocError, Buffer, Checkpoint};
+
+/// Alignment of every regular slab: a cache line, enough for SIMD types.
+const SLAB_ALIGN: usize = 64;
+
+/// A growing bump buffer that takes memory from the system in slabs of
+/// `SLAB` bytes (1 MiB by default).
+///
+/// * A request that does not fit in the current slab opens the next slab;
+///   the rest of the old one stays unused until a restore goes back to it.
+/// * A request that would not fit even in an empty slab (`SLAB` bytes or
+///   more) gets its own "custom" slab from the system allocator; the current
+///   slab stays in use, so small requests continue where they were.
+/// * Restoring a checkpoint (or leaving a scope) frees the custom slabs made
+///   since and the regular slabs opened since, **except one spare**, kept
+///   so that a loop of scopes at a slab edge does not call the system
+///   allocator on every iteration (a pitfall of Bumper.jl).
+/// * Creating one allocates nothing; the first slab comes with the first
+///   request. Dropping it frees everything.
+///
+/// ```
+/// use bumper::{Buffer, SlabBuffer};
+///
+/// let buf = SlabBuffer::<16384>::new();
+/// let n = buf.no_escape(|s| {
+///     let v = s.alloc_with([1000], |[i]| i as u64);
+///     v.iter().sum::<u64>()
+/// });
+/// assert_eq!(n, 499_500);
+/// assert_eq!(buf.used_bytes(), 0);
+/// ```
+pub struct SlabBuffer<const SLAB: usize = 1_048_576> {
+    bump: Bump,
+    /// Regular slabs: `[0, chunk]` in use, at most one spare after them.
+    slabs: RefCell<Vec<NonNull<u8>>>,
+    /// Custom slabs, oldest first, with the layout they were allocated with.
+    customs: RefCell<Vec<(NonNull<u8>, Layout)>>,
+}
+
+// SAFETY: a SlabBuffer owns its slabs outright (raw pointers to memory from
+// the global allocator, which any thread may free); moving it to another
+// thread moves that ownership. It is not `Sync`: the `Cell`s are not.
+unsafe impl<const SLAB: usize> Send for SlabBuffer<SLAB> {}
+
+impl<const SLAB: usize> SlabBuffer<SLAB> {
+    const LAYOUT: Layout = {
+        assert!(SLAB > 0, "SlabBuffer: SLAB must be at least 1 byte");
+        match Layout::from_size_align(SLAB, SLAB_ALIGN) {
+            Ok(layout) => layout,
+            Err(_) => panic!("SlabBuffer: SLAB is too large for a memory block"),
+        }
+    };
+
+    /// An empty buffer; no memory is taken until the first request.
+    ///
+    /// ```
+    /// use bumper::{Buffer, SlabBuffer};
+    ///
+    /// let big: SlabBuffer = SlabBuffer::new(); // 1 MiB slabs
+    /// let small = SlabBuffer::<4096>::new();
+    /// assert_eq!(big.stats().reserved_bytes + small.stats().reserved_bytes, 0);
+    /// ```
+    pub const fn new() -> Self {
+        let _ = Self::LAYOUT; // evaluate the size check at compile time
+        SlabBuffer {
+            bump: Bump::empty(),
+            slabs: RefCell::new(Vec::new()),
+            customs: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The slab size in bytes, `SLAB`.
+    ///
+    /// ```
+    /// assert_eq!(bumper::SlabBuffer::<4096>::new().slab_size(), 4096);
+    /// ```
+    pub const fn slab_size(&self) -> usize {
+        SLAB
+    }
+
+    /// Whether a request of `size` bytes aligned to `align` needs a custom
+    /// slab: it would not fit in an empty regular slab.
+    fn needs_custom_slab(size: usize, align: usize) -> bool {
+        let worst_pad = align.saturating_sub(SLAB_ALIGN);
+        size >= SLAB || size.saturating_add(worst_pad) > SLAB
+    }
+
+    #[cold]
+    fn alloc_custom(&self, size: usize, align: usize) -> Result<NonNull<u8>, AllocError> {
+        let layout = Layout::from_size_align(size, align.max(SLAB_ALIGN)).map_err(|_| AllocError::SizeOverflow)?;
+        // SAFETY: `size > 0` (zero-byte requests never reach here: they
+        // always fit in a slab), so the layout is not zero-sized.
+        let p = NonNull::new(unsafe { alloc::alloc(layout) }).ok_or(AllocError::OutOfMemory {
+            size: layout.size(),
+            align: layout.align(),
+        })?;
+        self.customs.borrow_mut().push((p, layout));
+        self.bump.custom.set(self.bump.custom.get() + 1);
+        self.bump.used_before.set(self.bump.used_before.get() + size);
+        Ok(p)
+    }
+
+    #[cold]
+    fn next_slab(&self) -> Result<(), AllocError> {
+        let mut slabs = self.slabs.borrow_mut();
+        let next = if slabs.is_empty() { 0 } else { self.bump.chunk.get() + 1 };
+        if next == slabs.len() {
+            // SAFETY: LAYOUT has a non-zero size (checked at compile time).
+            let p = NonNull::new(unsafe { alloc::alloc(Self::LAYOUT) }).ok_or(AllocError::OutOfMemory {
+                size: SLAB,
+                align: SLAB_ALIGN,
+            })?;
+            slabs.push(p);
+        }
+        if next > 0 {
+            // The rest of the slab we leave stays unused until a restore.
+            self.bump.used_before.set(self.bump.used_bytes());
+        }
+        self.bump.chunk.set(next);
+        self.bump.set_chunk(slabs[next].as_ptr(), SLAB, 0);
+        Ok(())
+    }
+}
+
+impl<const SLAB: usize> Default for SlabBuffer<SLAB> {
+    /// Same as [`SlabBuffer::new`].
+    ///
+    /// ```
+    /// let buf: bumper::SlabBuffer = Default::default();
+    /// # let _ = buf;
+    /// ```
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const SLAB: usize> sealed::Sealed for SlabBuffer<SLAB> {
+    #[inline(always)]
+    fn bump(&self) -> &Bump {
+        &self.bump
+    }
+
+    #[inline(always)]
+    fn as_dyn(&self) -> &dyn Buffer {
+        self
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow(&self, size: usize, align: usize) -> Result<NonNull<u8>, AllocError> {
+        if size == 0 {
+            return Ok(dangling(align));
+        }
+        if Self::needs_custom_slab(size, align) {
+            return self.alloc_custom(size, align);
+        }
+        self.next_slab()?;
+        // An empty slab aligned to SLAB_ALIGN holds the request: it is
+        // smaller than SLAB even with the worst padding its alignment needs.
+        Ok(self.bump.try_bump(size, align).expect("a fresh slab holds any regular request"))
+    }
+
+    unsafe fn restore_slow(&self, cp: &Checkpoint) {
+        self.bump.before_release();
+        let mut customs = self.customs.borrow_mut();
+        for (p, layout) in customs.drain(cp.custom..) {
+            // SAFETY: allocated in `alloc_custom` with this layout; the caller
+            // guarantees nothing allocated after `cp` (this slab included)
+            // is in use.
+            unsafe { alloc::dealloc(p.as_ptr(), layout) };
+        }
+        self.bump.custom.set(cp.custom);
+
+        let mut slabs = self.slabs.borrow_mut();
+        // Keep slab `cp.chunk` and one spare after it.
+        let keep = cp.chunk + 2;
+        if slabs.len() > keep {
+            for p in slabs.drain(keep..) {
+                // SAFETY: allocated in `next_slab` with LAYOUT; slabs after
+                // `cp.chunk` hold nothing in use (the caller's guarantee).
+                unsafe { alloc::dealloc(p.as_ptr(), Self::LAYOUT) };
+            }
+        }
+        self.bump.chunk.set(cp.chunk);
+        self.bump.used_before.set(cp.used_before);
+        match slabs.get(cp.chunk) {
+            Some(p) => self.bump.set_chunk(p.as_ptr(), SLAB, cp.offset),
+            // No slab yet: only the empty state can be restored.
+            None => self.bump.clear_chunk(),
+        }
+    }
+
+    fn reserved(&self) -> (usize, usize) {
+        let slabs = self.slabs.borrow().len();
+        let custom: usize = self.customs.borrow().iter().map(|(_, l)| l.size()).sum();
+        (slabs, slabs * SLAB + custom)
+    }
+}
+
+impl<const SLAB: usize> Buffer for SlabBuffer<SLAB> {}
+
+impl<const SLAB: usize> Drop for SlabBuffer<SLAB> {
+    fn drop(&mut self) {
+        for (p, layout) in self.customs.get_mut().drain(..) {
+            // SAFETY: allocated in `alloc_custom` with this layout; `&mut
+            // self` in drop means nothing borrows the buffer any more.
+            unsafe { alloc::dealloc(p.as_ptr(), layout) };
+        }
+        for p in self.slabs.get_mut().drain(..) {
+            // SAFETY: allocated in `next_slab` with LAYOUT; nothing borrows
+            // the buffer any more.
+            unsafe { alloc::dealloc(p.as_ptr(), Self::LAYOUT) };
+        }
+    }
+}
+
+impl<const SLAB: usize> core::fmt::Debug for SlabBuffer<SLAB> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SlabBuffer")
+            .field("slab_size", &SLAB)
+            .field("stats", &self.stats())
+            .finish()
+    }
+}

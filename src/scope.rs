@@ -1,0 +1,627 @@
+//! Checkpoint scopes ([`Scope`], [`no_escape`]) and the per-thread default
+//! buffer ([`with_buffer`], [`with_default_buffer`], [`reset_default_buffer`]).
+//!
+//! A scope saves its buffer's state when it opens and restores it when it
+//! closes, so everything allocated inside is freed at once. The closure that
+//! receives the scope is generic over the scope's lifetime `'s`
+//! (`for<'s> FnOnce(&mut Scope<'s>) -> R`), and every array allocated from
+//! it carries `'s`; since `R` cannot name `'s`, no array can leave the
+//! closure. Nesting is checked: see [`Scope::no_escape`].
+
+use core::cell::Cell;
+use core::fmt;
+use core::marker::PhantomData;
+use core::mem::{self, MaybeUninit};
+use core::ptr::NonNull;
+
+use crate::array::{layout, PtrArray};
+use crate::buffer::bump::Bump;
+use crate::buffer::{AllocError, Buffer, Checkpoint, SlabBuffer};
+
+/// A checkpoint scope on a buffer: allocate from it with [`alloc`](Scope::alloc)
+/// and friends; everything is freed when the scope's closure returns.
+///
+/// You get one from [`no_escape`] (the thread's default buffer),
+/// [`Buffer::no_escape`] (a given buffer) or [`Scope::no_escape`] (nested).
+/// Arrays carry the scope's lifetime `'s`, not a borrow of the `Scope`, so
+/// many can be live at once and all of them are usable in nested scopes.
+///
+/// `Scope` is neither `Send` nor `Sync`: it allocates from a buffer that
+/// belongs to one thread. Arrays from it may be sent to other threads (like
+/// `&mut [T]`), as long as those finish before the scope ends, as with
+/// `std::thread::scope` or `rayon::join`.
+///
+/// ```
+/// let total = bumper::no_escape(|s| {
+///     let x = s.alloc_from_slice([3], &[1_i64, 2, 3]);
+///     let mut y = s.alloc::<i64, 1>([3]);
+///     for (yi, xi) in y.iter_mut().zip(x.iter()) {
+///         *yi = xi + 1;
+///     }
+///     y.iter().sum::<i64>()
+/// });
+/// assert_eq!(total, 9);
+/// ```
+///
+/// ```compile_fail
+/// // A Scope cannot be used from another thread.
+/// bumper::no_escape(|s| {
+///     std::thread::scope(|t| {
+///         t.spawn(|| s.alloc::<f64, 1>([4]));
+///     });
+/// });
+/// ```
+pub struct Scope<'s> {
+    bump: &'s Bump,
+    buf: &'s dyn Buffer,
+    /// This scope's nesting depth on `buf` (0: the buffer itself).
+    depth: usize,
+    _marker: ScopeMarker<'s>,
+}
+
+/// Makes [`Scope`] `!Send`, `!Sync` (the raw pointer) and invariant in `'s`.
+type ScopeMarker<'s> = PhantomData<(*mut (), fn(&'s ()) -> &'s ())>;
+
+impl<'s> Scope<'s> {
+    /// The depth-0 "scope" the buffer's own allocation methods go through:
+    /// it allocates only while no scope is open on the buffer.
+    #[inline(always)]
+    pub(crate) fn for_buffer<B: Buffer + ?Sized>(buf: &'s B) -> Self {
+        Scope {
+            bump: buf.bump(),
+            buf: buf.as_dyn(),
+            depth: 0,
+            _marker: PhantomData,
+        }
+    }
+
+    /// `size` bytes aligned to `align`, valid until the scope ends.
+    ///
+    /// # Errors
+    /// [`AllocError::BadAlign`] if `align` is not a power of two;
+    /// [`AllocError::OutOfCapacity`] / [`AllocError::OutOfMemory`] /
+    /// [`AllocError::SizeOverflow`] if the buffer cannot provide the bytes;
+    /// [`AllocError::InnerScopeOpen`] if a scope nested inside this one is open.
+    ///
+    /// ```
+    /// use bumper::{AllocBuffer, AllocError, Buffer};
+    ///
+    /// let buf = AllocBuffer::with_capacity(100);
+    /// buf.no_escape(|s| {
+    ///     assert!(s.try_alloc_ptr(60, 8).is_ok());
+    ///     // 40 bytes are left, 4 of them go to padding up to the next multiple of 8
+    ///     assert_eq!(
+    ///         s.try_alloc_ptr(60, 8),
+    ///         Err(AllocError::OutOfCapacity { requested: 60, available: 36 })
+    ///     );
+    /// });
+    /// ```
+    #[inline(always)]
+    pub fn try_alloc_ptr(&self, size: usize, align: usize) -> Result<NonNull<u8>, AllocError> {
+        if self.bump.depth.get() != self.depth {
+            return Err(self.inner_scope_open());
+        }
+        if !align.is_power_of_two() {
+            return Err(AllocError::BadAlign(align));
+        }
+        match self.bump.try_bump(size, align) {
+            Some(p) => Ok(p),
+            None => self.buf.grow(size, align),
+        }
+    }
+
+    #[cold]
+    fn inner_scope_open(&self) -> AllocError {
+        AllocError::InnerScopeOpen {
+            depth: self.depth,
+            innermost: self.bump.depth.get(),
+        }
+    }
+
+    /// `size` bytes aligned to `align`, valid until the scope ends (Bumper.jl's
+    /// `@alloc_ptr`). The pointer has no lifetime; using it after the scope
+    /// ends is undefined behaviour, like any dangling raw pointer.
+    ///
+    /// # Panics
+    /// With the [`AllocError`] text when [`try_alloc_ptr`](Scope::try_alloc_ptr) fails.
+    ///
+    /// ```
+    /// use bumper::{AllocBuffer, Buffer};
+    ///
+    /// let buf = AllocBuffer::with_capacity(100);
+    /// buf.no_escape(|s| {
+    ///     let a = s.alloc_ptr(10, 1);
+    ///     let b = s.alloc_ptr(10, 1);
+    ///     assert_eq!(b.as_ptr() as usize - a.as_ptr() as usize, 10);
+    /// });
+    /// ```
+    #[inline(always)]
+    pub fn alloc_ptr(&self, size: usize, align: usize) -> NonNull<u8> {
+        match self.try_alloc_ptr(size, align) {
+            Ok(p) => p,
+            Err(e) => alloc_failed(e),
+        }
+    }
+
+    /// An array of shape `dims` whose elements are not initialised yet.
+    /// Write them, then call [`PtrArray::assume_init`].
+    ///
+    /// # Errors
+    /// As [`try_alloc_ptr`](Scope::try_alloc_ptr), plus
+    /// [`AllocError::SizeOverflow`] when the element count or byte size
+    /// overflows.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let mut a = s.try_alloc_uninit::<u16, 2>([2, 2]).unwrap();
+    ///     for (k, x) in a.iter_mut().enumerate() {
+    ///         x.write(k as u16);
+    ///     }
+    ///     // SAFETY: all four elements were written.
+    ///     let a = unsafe { a.assume_init() };
+    ///     assert_eq!(a[[1, 1]], 3);
+    /// });
+    /// ```
+    #[inline(always)]
+    pub fn try_alloc_uninit<T: Copy, const N: usize>(
+        &self,
+        dims: [usize; N],
+    ) -> Result<PtrArray<'s, MaybeUninit<T>, N>, AllocError> {
+        let bytes = layout::byte_size::<T, N>(&dims)?;
+        let ptr = self.try_alloc_ptr(bytes, mem::align_of::<T>())?;
+        // SAFETY: `ptr` is valid for `bytes` = len * size_of::<T>() bytes,
+        // aligned for T, for all of `'s` (freed only when the scope ends),
+        // and handed out only here; MaybeUninit needs no initialisation.
+        Ok(unsafe { PtrArray::from_raw_parts(ptr.cast(), dims, layout::row_major_strides(&dims)) })
+    }
+
+    /// An array of shape `dims` whose elements are not initialised yet.
+    ///
+    /// # Panics
+    /// As [`alloc_ptr`](Scope::alloc_ptr), and if the size overflows.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let mut a = s.alloc_uninit::<f64, 1>([4]);
+    ///     a.iter_mut().for_each(|x| { x.write(0.5); });
+    ///     // SAFETY: every element was written.
+    ///     let a = unsafe { a.assume_init() };
+    ///     assert_eq!(a.iter().sum::<f64>(), 2.0);
+    /// });
+    /// ```
+    #[inline(always)]
+    pub fn alloc_uninit<T: Copy, const N: usize>(&self, dims: [usize; N]) -> PtrArray<'s, MaybeUninit<T>, N> {
+        match self.try_alloc_uninit(dims) {
+            Ok(a) => a,
+            Err(e) => alloc_failed(e),
+        }
+    }
+
+    /// An array of shape `dims` (row-major) filled with `T::default()`.
+    ///
+    /// # Errors
+    /// As [`try_alloc_uninit`](Scope::try_alloc_uninit).
+    ///
+    /// ```
+    /// use bumper::{AllocBuffer, AllocError, Buffer};
+    ///
+    /// let buf = AllocBuffer::with_capacity(64);
+    /// buf.no_escape(|s| {
+    ///     let a = s.try_alloc::<f64, 2>([2, 3]).unwrap();
+    ///     assert_eq!(a.to_vec(), [0.0; 6]);
+    ///     assert_eq!(s.try_alloc::<f64, 1>([usize::MAX]).unwrap_err(), AllocError::SizeOverflow);
+    /// });
+    /// ```
+    #[inline(always)]
+    pub fn try_alloc<T: Copy + Default, const N: usize>(
+        &self,
+        dims: [usize; N],
+    ) -> Result<PtrArray<'s, T, N>, AllocError> {
+        Ok(self.try_alloc_uninit(dims)?.init_filled(T::default()))
+    }
+
+    /// An array of shape `dims` (row-major) filled with `T::default()`
+    /// (Bumper.jl's `@alloc`, which leaves memory uninitialised: use
+    /// [`alloc_uninit`](Scope::alloc_uninit) for that).
+    ///
+    /// # Panics
+    /// With the [`AllocError`] text when [`try_alloc`](Scope::try_alloc) fails.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let mut m = s.alloc::<f32, 2>([2, 2]);
+    ///     m[[0, 1]] = 1.0;
+    ///     assert_eq!(m.to_vec(), [0.0, 1.0, 0.0, 0.0]);
+    /// });
+    /// ```
+    #[inline(always)]
+    pub fn alloc<T: Copy + Default, const N: usize>(&self, dims: [usize; N]) -> PtrArray<'s, T, N> {
+        self.alloc_filled(dims, T::default())
+    }
+
+    /// An array of shape `dims` with every element equal to `value`.
+    ///
+    /// # Panics
+    /// As [`alloc`](Scope::alloc).
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let a = s.alloc_filled([2, 2], 1.5_f64);
+    ///     assert_eq!(a.iter().sum::<f64>(), 6.0);
+    /// });
+    /// ```
+    #[inline(always)]
+    pub fn alloc_filled<T: Copy, const N: usize>(&self, dims: [usize; N], value: T) -> PtrArray<'s, T, N> {
+        self.alloc_uninit(dims).init_filled(value)
+    }
+
+    /// An array of shape `dims` whose element at index `i` is `f(i)`; `f`
+    /// is called in row-major order.
+    ///
+    /// # Panics
+    /// As [`alloc`](Scope::alloc), and if `f` panics (the memory is freed
+    /// with the scope).
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let eye = s.alloc_with([3, 3], |[i, j]| if i == j { 1.0 } else { 0.0 });
+    ///     assert_eq!(eye[[1, 1]], 1.0);
+    ///     assert_eq!(eye[[1, 2]], 0.0);
+    /// });
+    /// ```
+    pub fn alloc_with<T: Copy, const N: usize>(
+        &self,
+        dims: [usize; N],
+        mut f: impl FnMut([usize; N]) -> T,
+    ) -> PtrArray<'s, T, N> {
+        let mut a = self.alloc_uninit::<T, N>(dims);
+        let mut index = [0usize; N];
+        let slice = a.as_slice_mut().expect("a fresh allocation is contiguous");
+        for slot in slice.iter_mut() {
+            slot.write(f(index));
+            layout::advance_row_major(&mut index, &dims);
+        }
+        // SAFETY: the loop wrote every element, in row-major order.
+        unsafe { a.assume_init() }
+    }
+
+    /// An array of shape `dims` holding a copy of `data`, read in row-major
+    /// order.
+    ///
+    /// # Panics
+    /// If `data.len()` is not the number of elements `dims` holds (the
+    /// message names both), or as [`alloc`](Scope::alloc).
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let m = s.alloc_from_slice([2, 3], &[1, 2, 3, 4, 5, 6]);
+    ///     assert_eq!(m[[1, 0]], 4);
+    /// });
+    /// ```
+    pub fn alloc_from_slice<T: Copy, const N: usize>(&self, dims: [usize; N], data: &[T]) -> PtrArray<'s, T, N> {
+        let len = layout::checked_len(&dims);
+        assert!(
+            len == Some(data.len()),
+            "alloc_from_slice: shape {dims:?} holds {} elements but the slice has {}",
+            len.map_or_else(|| "more than usize::MAX".to_string(), |n| n.to_string()),
+            data.len()
+        );
+        let mut a = self.alloc_uninit::<T, N>(dims);
+        let dst = a.as_slice_mut().expect("a fresh allocation is contiguous");
+        for (d, s) in dst.iter_mut().zip(data) {
+            d.write(*s);
+        }
+        // SAFETY: `dst` has `data.len()` elements, all written above.
+        unsafe { a.assume_init() }
+    }
+
+    /// Runs `f` in a new scope nested in this one. Arrays of this scope stay
+    /// usable inside `f`; arrays of the inner scope are freed when `f`
+    /// returns. While `f` runs this scope is mutably borrowed, so it cannot
+    /// allocate (its arrays would land in memory the inner scope frees).
+    ///
+    /// ```
+    /// use bumper::{AllocBuffer, Buffer};
+    ///
+    /// let buf = AllocBuffer::with_capacity(100);
+    /// buf.no_escape(|s| {
+    ///     let outer = s.alloc_filled([3], 1_i64);
+    ///     let inner_sum = s.no_escape(|t| {
+    ///         let inner = t.alloc_filled([3], 2_i64);
+    ///         // the inner array starts right after the outer one
+    ///         assert_eq!(inner.as_ptr() as usize - outer.as_ptr() as usize, 24);
+    ///         inner.iter().chain(outer.iter()).sum::<i64>()
+    ///     });
+    ///     assert_eq!(inner_sum, 9);
+    ///     assert_eq!(buf.used_bytes(), 24);
+    /// });
+    /// ```
+    ///
+    /// ```compile_fail
+    /// bumper::no_escape(|s| {
+    ///     s.no_escape(|_t| {
+    ///         let _x = s.alloc::<u8, 1>([1]); // error: `s` is mutably borrowed
+    ///     });
+    /// });
+    /// ```
+    pub fn no_escape<R>(&mut self, f: impl for<'t> FnOnce(&mut Scope<'t>) -> R) -> R {
+        enter(self.buf, f)
+    }
+
+    /// Bytes in use on this scope's buffer (everything live on it, not just
+    /// this scope's own allocations).
+    ///
+    /// ```
+    /// use bumper::{AllocBuffer, Buffer};
+    ///
+    /// AllocBuffer::with_capacity(64).no_escape(|s| {
+    ///     let _a = s.alloc::<u32, 1>([4]);
+    ///     assert_eq!(s.used_bytes(), 16);
+    /// });
+    /// ```
+    pub fn used_bytes(&self) -> usize {
+        self.bump.used_bytes()
+    }
+
+    /// This scope's nesting depth on its buffer: 1 for the outermost scope.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     assert_eq!(s.depth(), 1);
+    ///     s.no_escape(|t| assert_eq!(t.depth(), 2));
+    /// });
+    /// ```
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+}
+
+impl fmt::Debug for Scope<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Scope")
+            .field("depth", &self.depth)
+            .field("used_bytes", &self.used_bytes())
+            .finish()
+    }
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn alloc_failed(e: AllocError) -> ! {
+    panic!("{e}")
+}
+
+/// Restores the buffer when a scope ends, normally or by panic.
+struct ScopeGuard<'b, B: Buffer + ?Sized> {
+    buf: &'b B,
+    mark: Checkpoint,
+    depth: usize,
+}
+
+impl<B: Buffer + ?Sized> Drop for ScopeGuard<'_, B> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        let bump = self.buf.bump();
+        debug_assert_eq!(bump.depth.get(), self.depth, "scopes close in LIFO order");
+        bump.depth.set(self.depth - 1);
+        if !bump.restore_fast(&self.mark) {
+            // SAFETY: `mark` was this buffer's state when the scope opened.
+            // Everything allocated since came from this scope (its arrays
+            // carry the scope's lifetime, which has ended), from scopes
+            // nested in it (already closed), or nowhere else: the depth check
+            // refused outer scopes and the buffer itself while it was open.
+            unsafe { self.buf.restore_slow(&self.mark) }
+        }
+    }
+}
+
+/// Opens a scope on `buf`, runs `f`, restores `buf`.
+#[inline(always)]
+pub(crate) fn enter<B: Buffer + ?Sized, R>(buf: &B, f: impl for<'s> FnOnce(&mut Scope<'s>) -> R) -> R {
+    let bump = buf.bump();
+    let depth = bump.depth.get() + 1;
+    let _guard = ScopeGuard {
+        buf,
+        mark: bump.mark(0),
+        depth,
+    };
+    bump.depth.set(depth);
+    let mut scope = Scope {
+        bump,
+        buf: buf.as_dyn(),
+        depth,
+        _marker: PhantomData,
+    };
+    f(&mut scope)
+}
+
+// ---- the per-thread default buffer ----------------------------------------
+
+/// Each thread's default: its own buffer, and what `with_buffer` put in front.
+struct ThreadDefault {
+    own: SlabBuffer,
+    /// The buffer `with_buffer` installed, if any. Valid while `pins > 0`.
+    current: Cell<Option<NonNull<dyn Buffer>>>,
+    /// Live `with_buffer` / `with_default_buffer` calls on this thread.
+    pins: Cell<usize>,
+}
+
+thread_local! {
+    static DEFAULT: ThreadDefault = const {
+        ThreadDefault { own: SlabBuffer::new(), current: Cell::new(None), pins: Cell::new(0) }
+    };
+}
+
+/// Undoes a `with_buffer` / `with_default_buffer` on drop (also on panic).
+struct PinGuard<'t> {
+    d: &'t ThreadDefault,
+    prev: Option<NonNull<dyn Buffer>>,
+}
+
+impl Drop for PinGuard<'_> {
+    fn drop(&mut self) {
+        self.d.current.set(self.prev);
+        self.d.pins.set(self.d.pins.get() - 1);
+    }
+}
+
+impl ThreadDefault {
+    fn pin(&self, install: Option<NonNull<dyn Buffer>>) -> PinGuard<'_> {
+        let prev = self.current.get();
+        if install.is_some() {
+            self.current.set(install);
+        }
+        self.pins.set(self.pins.get() + 1);
+        PinGuard { d: self, prev }
+    }
+}
+
+/// Runs `f` in a scope on the current default buffer: the calling thread's
+/// own [`SlabBuffer`] (1 MiB slabs, created on first use, freed when the
+/// thread ends), or the buffer an enclosing [`with_buffer`] installed.
+///
+/// Every thread, so every rayon worker, has its own default buffer: nothing
+/// is shared or locked. Scopes nest: a function that opens its own
+/// `no_escape` may be called inside another.
+///
+/// # Panics
+/// If `f` panics (the buffer is restored first). An outer scope that
+/// allocates while an inner scope on the same default buffer is open
+/// panics with [`AllocError::InnerScopeOpen`]'s message.
+///
+/// ```
+/// fn f(x: &[i64]) -> i64 {
+///     bumper::no_escape(|s| {
+///         let mut y = s.alloc::<i64, 1>([x.len()]);
+///         for (yi, xi) in y.iter_mut().zip(x) {
+///             *yi = xi + 1;
+///         }
+///         y.iter().sum()
+///     })
+/// }
+/// assert_eq!(f(&[1, 2, 3]), 9);
+/// assert_eq!(bumper::with_default_buffer(|b| b.used_bytes()), 0);
+/// ```
+///
+/// ```compile_fail
+/// let mut keep = None;
+/// bumper::no_escape(|s| {
+///     keep = Some(s.alloc::<f64, 1>([3])); // error: the array cannot outlive the scope
+/// });
+/// ```
+#[inline]
+pub fn no_escape<R>(f: impl for<'s> FnOnce(&mut Scope<'s>) -> R) -> R {
+    let mut f = Some(f);
+    let run = |d: &ThreadDefault| {
+        let f = f.take().expect("called once");
+        match d.current.get() {
+            None => enter(&d.own, f),
+            // SAFETY: `current` is set only by `with_buffer`, from a
+            // reference that outlives the `with_buffer` call, and reset
+            // (by its guard) before that call returns.
+            Some(p) => enter(unsafe { p.as_ref() }, f),
+        }
+    };
+    match DEFAULT.try_with(run) {
+        Ok(r) => r,
+        // The thread is shutting down and its default buffer is gone
+        // (a thread-local destructor called us): use a temporary buffer.
+        Err(_) => enter(&SlabBuffer::<4096>::new(), f.take().expect("not called")),
+    }
+}
+
+/// Makes `buf` the default buffer of this thread while `f` runs: inside it,
+/// [`no_escape`] and [`with_default_buffer`] use `buf`. Calls nest; the
+/// previous default comes back when `f` returns or panics. Any buffer works.
+///
+/// ```
+/// use bumper::{AllocBuffer, Buffer};
+///
+/// let buf = AllocBuffer::with_capacity(1024);
+/// bumper::with_buffer(&buf, || {
+///     bumper::no_escape(|s| {
+///         let _a = s.alloc::<u64, 1>([4]);
+///         assert_eq!(buf.used_bytes(), 32); // it came from `buf`
+///     });
+/// });
+/// assert_eq!(buf.used_bytes(), 0);
+/// ```
+pub fn with_buffer<B: Buffer + ?Sized, R>(buf: &B, f: impl FnOnce() -> R) -> R {
+    let ptr: NonNull<dyn Buffer + '_> = NonNull::from(buf.as_dyn());
+    // SAFETY: only the lifetime bound of the trait object changes. The
+    // pointer is stored in the thread-local `current` until the guard below
+    // drops, which happens before this function returns, while `buf` is
+    // still borrowed; it is not dereferenced after that.
+    let ptr: NonNull<dyn Buffer + 'static> = unsafe { mem::transmute(ptr) };
+    DEFAULT.with(|d| {
+        let _pin = d.pin(Some(ptr));
+        f()
+    })
+}
+
+/// Runs `f` with the current default buffer: the thread's own, or the one
+/// an enclosing [`with_buffer`] installed.
+///
+/// ```
+/// use bumper::Buffer;
+///
+/// let used = bumper::no_escape(|s| {
+///     let _a = s.alloc::<u8, 1>([100]);
+///     bumper::with_default_buffer(|b| b.used_bytes())
+/// });
+/// assert!(used >= 100);
+/// ```
+pub fn with_default_buffer<R>(f: impl FnOnce(&dyn Buffer) -> R) -> R {
+    DEFAULT.with(|d| {
+        let _pin = d.pin(None);
+        match d.current.get() {
+            None => f(&d.own),
+            // SAFETY: as in `no_escape`: valid while its `with_buffer` runs,
+            // which encloses this call.
+            Some(p) => f(unsafe { p.as_ref() }),
+        }
+    })
+}
+
+/// Resets this thread's own default buffer: frees everything in it and
+/// keeps its first slab (and one spare) for reuse.
+///
+/// # Panics
+/// If a scope on the thread's default buffer is open, or inside a
+/// [`with_buffer`] or [`with_default_buffer`] call (either may hold a
+/// reference to it).
+///
+/// ```
+/// use bumper::Buffer;
+///
+/// bumper::no_escape(|s| { let _ = s.alloc::<u8, 1>([10]); });
+/// bumper::reset_default_buffer();
+/// assert_eq!(bumper::with_default_buffer(|b| b.used_bytes()), 0);
+/// ```
+///
+/// ```should_panic
+/// bumper::no_escape(|_s| bumper::reset_default_buffer()); // panics: a scope is open
+/// ```
+pub fn reset_default_buffer() {
+    DEFAULT.with(|d| {
+        let open = d.own.bump().depth.get();
+        assert!(
+            open == 0,
+            "reset_default_buffer: {open} scope(s) are open on this thread's default buffer"
+        );
+        let pins = d.pins.get();
+        assert!(
+            pins == 0,
+            "reset_default_buffer: called inside {pins} with_buffer / with_default_buffer call(s)"
+        );
+        // SAFETY: no scope is open on the buffer and no `with_buffer` /
+        // `with_default_buffer` call is running, and those are the only ways
+        // to reach it, so nothing allocated from it is in use (raw pointers
+        // from `alloc_ptr` excepted, which carry no lifetime and are the
+        // caller's responsibility). The empty state is a state of every buffer.
+        unsafe { d.own.restore_slow(&Checkpoint::ZERO) }
+    })
+}
+
+use crate::buffer::sealed::Sealed as _;
