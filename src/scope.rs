@@ -451,6 +451,19 @@ thread_local! {
     static DEFAULT: ThreadDefault = const {
         ThreadDefault { own: SlabBuffer::new(), current: Cell::new(None), pins: Cell::new(0) }
     };
+
+    /// The fast path of `no_escape`: the thread's own buffer while it is the
+    /// default, null otherwise (before first use, inside `with_buffer`, and
+    /// once the thread's buffer is dropped). A type without destructor, so
+    /// reading it is a plain thread-local load with no lazy-registration check.
+    static FAST: Cell<*const SlabBuffer> = const { Cell::new(core::ptr::null()) };
+}
+
+impl Drop for ThreadDefault {
+    fn drop(&mut self) {
+        // The buffer is about to be freed: later calls take the slow path.
+        FAST.set(core::ptr::null());
+    }
 }
 
 /// Undoes a `with_buffer` / `with_default_buffer` on drop (also on panic).
@@ -461,7 +474,7 @@ struct PinGuard<'t> {
 
 impl Drop for PinGuard<'_> {
     fn drop(&mut self) {
-        self.d.current.set(self.prev);
+        self.d.set_current(self.prev);
         self.d.pins.set(self.d.pins.get() - 1);
     }
 }
@@ -470,10 +483,20 @@ impl ThreadDefault {
     fn pin(&self, install: Option<NonNull<dyn Buffer>>) -> PinGuard<'_> {
         let prev = self.current.get();
         if install.is_some() {
-            self.current.set(install);
+            self.set_current(install);
         }
         self.pins.set(self.pins.get() + 1);
         PinGuard { d: self, prev }
+    }
+
+    /// Installs `current` and keeps `FAST` in step: the own buffer exactly
+    /// when nothing is installed.
+    fn set_current(&self, current: Option<NonNull<dyn Buffer>>) {
+        self.current.set(current);
+        FAST.set(match current {
+            None => &self.own,
+            Some(_) => core::ptr::null(),
+        });
     }
 }
 
@@ -512,11 +535,29 @@ impl ThreadDefault {
 /// ```
 #[inline]
 pub fn no_escape<R>(f: impl for<'s> FnOnce(&mut Scope<'s>) -> R) -> R {
+    let own = FAST.get();
+    if own.is_null() {
+        return no_escape_slow(f);
+    }
+    // SAFETY: FAST is non-null only while it points to this thread's own
+    // buffer, which lives in the `DEFAULT` thread-local until that is
+    // dropped, and whose destructor resets FAST first.
+    enter(unsafe { &*own }, f)
+}
+
+/// `no_escape` when the fast pointer is not set: first use on this thread,
+/// inside `with_buffer`, or during thread shutdown.
+#[cold]
+#[inline(never)]
+fn no_escape_slow<R>(f: impl for<'s> FnOnce(&mut Scope<'s>) -> R) -> R {
     let mut f = Some(f);
     let run = |d: &ThreadDefault| {
         let f = f.take().expect("called once");
         match d.current.get() {
-            None => enter(&d.own, f),
+            None => {
+                d.set_current(None); // first use: arm the fast path
+                enter(&d.own, f)
+            }
             // SAFETY: `current` is set only by `with_buffer`, from a
             // reference that outlives the `with_buffer` call, and reset
             // (by its guard) before that call returns.

@@ -104,6 +104,23 @@ impl<'a, T, const N: usize> Iterator for Iter<'a, T, N> {
         }
     }
 
+    /// Dispatches once on the layout, so a contiguous `sum` or `for_each`
+    /// runs the slice loop (which vectorises) instead of re-checking per item.
+    #[inline]
+    fn fold<B, F: FnMut(B, &'a T) -> B>(self, init: B, mut f: F) -> B {
+        match self.walk {
+            Walk::Slice(it) => it.fold(init, f),
+            Walk::Strided(mut c) => {
+                let mut acc = init;
+                while let Some(p) = c.next() {
+                    // SAFETY: as in `next`.
+                    acc = f(acc, unsafe { p.as_ref() });
+                }
+                acc
+            }
+        }
+    }
+
     #[inline]
     fn size_hint(&self) -> (usize, Option<usize>) {
         let n = self.len();
@@ -130,6 +147,22 @@ impl<'a, T, const N: usize> Iterator for IterMut<'a, T, N> {
             // SAFETY: the cursor yields each element once and elements do
             // not alias (see `new`), so the `&mut` are disjoint.
             Walk::Strided(c) => c.next().map(|mut p| unsafe { p.as_mut() }),
+        }
+    }
+
+    /// Dispatches once on the layout (see [`Iter`]'s `fold`).
+    #[inline]
+    fn fold<B, F: FnMut(B, &'a mut T) -> B>(self, init: B, mut f: F) -> B {
+        match self.walk {
+            Walk::Slice(it) => it.fold(init, f),
+            Walk::Strided(mut c) => {
+                let mut acc = init;
+                while let Some(mut p) = c.next() {
+                    // SAFETY: as in `next`.
+                    acc = f(acc, unsafe { p.as_mut() });
+                }
+                acc
+            }
         }
     }
 

@@ -310,11 +310,14 @@ impl<'a, T, const N: usize> PtrArray<'a, MaybeUninit<T>, N> {
     where
         T: Copy,
     {
-        match self.as_slice_mut() {
-            Some(s) => s.fill(MaybeUninit::new(value)),
-            None => self.iter_mut().for_each(|x| *x = MaybeUninit::new(value)),
+        // A zero-sized value has no bytes to write.
+        if core::mem::size_of::<T>() != 0 {
+            match self.as_slice_mut() {
+                Some(s) => s.fill(MaybeUninit::new(value)),
+                None => self.iter_mut().for_each(|x| *x = MaybeUninit::new(value)),
+            }
         }
-        // SAFETY: every element was written just above.
+        // SAFETY: every element was written just above (or is zero-sized).
         unsafe { self.assume_init() }
     }
 }

@@ -53,6 +53,11 @@ pub struct AllocBuffer<S = Box<[MaybeUninit<u8>]>> {
 // can). It is not `Sync`: the `Cell`s are not.
 unsafe impl<S: Send> Send for AllocBuffer<S> {}
 
+// A panic never leaves a buffer half-updated: scopes restore it while
+// unwinding, and a failed request changes nothing.
+impl<S> core::panic::UnwindSafe for AllocBuffer<S> {}
+impl<S> core::panic::RefUnwindSafe for AllocBuffer<S> {}
+
 impl AllocBuffer {
     /// A buffer of `bytes` bytes on the heap, aligned to 64.
     ///

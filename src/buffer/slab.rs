@@ -49,6 +49,11 @@ pub struct SlabBuffer<const SLAB: usize = 1_048_576> {
 // thread moves that ownership. It is not `Sync`: the `Cell`s are not.
 unsafe impl<const SLAB: usize> Send for SlabBuffer<SLAB> {}
 
+// A panic never leaves a buffer half-updated: scopes restore it while
+// unwinding, and the slow paths finish their bookkeeping before returning.
+impl<const SLAB: usize> core::panic::UnwindSafe for SlabBuffer<SLAB> {}
+impl<const SLAB: usize> core::panic::RefUnwindSafe for SlabBuffer<SLAB> {}
+
 impl<const SLAB: usize> SlabBuffer<SLAB> {
     const LAYOUT: Layout = {
         assert!(SLAB > 0, "SlabBuffer: SLAB must be at least 1 byte");
