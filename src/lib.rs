@@ -55,3 +55,8 @@ mod scope;
 pub use array::{ArrayView, PtrArray};
 pub use buffer::{AllocBuffer, AllocError, Buffer, BufferStats, Checkpoint, SlabBuffer};
 pub use scope::{no_escape, reset_default_buffer, with_buffer, with_default_buffer, Scope};
+
+/// The README's example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

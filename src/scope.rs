@@ -15,7 +15,7 @@ use core::mem::{self, MaybeUninit};
 use core::ptr::NonNull;
 
 use crate::array::{layout, PtrArray};
-use crate::buffer::bump::Bump;
+use crate::buffer::bump::{Bump, ScopeMark};
 use crate::buffer::{AllocError, Buffer, Checkpoint, SlabBuffer};
 
 /// A checkpoint scope on a buffer: allocate from it with [`alloc`](Scope::alloc)
@@ -190,7 +190,10 @@ impl<'s> Scope<'s> {
     /// });
     /// ```
     #[inline(always)]
-    pub fn alloc_uninit<T: Copy, const N: usize>(&self, dims: [usize; N]) -> PtrArray<'s, MaybeUninit<T>, N> {
+    pub fn alloc_uninit<T: Copy, const N: usize>(
+        &self,
+        dims: [usize; N],
+    ) -> PtrArray<'s, MaybeUninit<T>, N> {
         match self.try_alloc_uninit(dims) {
             Ok(a) => a,
             Err(e) => alloc_failed(e),
@@ -251,7 +254,11 @@ impl<'s> Scope<'s> {
     /// });
     /// ```
     #[inline(always)]
-    pub fn alloc_filled<T: Copy, const N: usize>(&self, dims: [usize; N], value: T) -> PtrArray<'s, T, N> {
+    pub fn alloc_filled<T: Copy, const N: usize>(
+        &self,
+        dims: [usize; N],
+        value: T,
+    ) -> PtrArray<'s, T, N> {
         self.alloc_uninit(dims).init_filled(value)
     }
 
@@ -298,7 +305,11 @@ impl<'s> Scope<'s> {
     ///     assert_eq!(m[[1, 0]], 4);
     /// });
     /// ```
-    pub fn alloc_from_slice<T: Copy, const N: usize>(&self, dims: [usize; N], data: &[T]) -> PtrArray<'s, T, N> {
+    pub fn alloc_from_slice<T: Copy, const N: usize>(
+        &self,
+        dims: [usize; N],
+        data: &[T],
+    ) -> PtrArray<'s, T, N> {
         let len = layout::checked_len(&dims);
         assert!(
             len == Some(data.len()),
@@ -395,7 +406,7 @@ fn alloc_failed(e: AllocError) -> ! {
 /// Restores the buffer when a scope ends, normally or by panic.
 struct ScopeGuard<'b, B: Buffer + ?Sized> {
     buf: &'b B,
-    mark: Checkpoint,
+    mark: ScopeMark,
     depth: usize,
 }
 
@@ -405,25 +416,29 @@ impl<B: Buffer + ?Sized> Drop for ScopeGuard<'_, B> {
         let bump = self.buf.bump();
         debug_assert_eq!(bump.depth.get(), self.depth, "scopes close in LIFO order");
         bump.depth.set(self.depth - 1);
-        if !bump.restore_fast(&self.mark) {
-            // SAFETY: `mark` was this buffer's state when the scope opened.
-            // Everything allocated since came from this scope (its arrays
-            // carry the scope's lifetime, which has ended), from scopes
+        if !bump.restore_scope_fast(&self.mark) {
+            // SAFETY: this scope is the innermost (scopes on a buffer nest
+            // like the closures that hold them) and `mark` is its entry
+            // state. Everything allocated since came from this scope (its
+            // arrays carry the scope's lifetime, which has ended), from scopes
             // nested in it (already closed), or nowhere else: the depth check
             // refused outer scopes and the buffer itself while it was open.
-            unsafe { self.buf.restore_slow(&self.mark) }
+            unsafe { self.buf.restore_scope(&self.mark) }
         }
     }
 }
 
 /// Opens a scope on `buf`, runs `f`, restores `buf`.
 #[inline(always)]
-pub(crate) fn enter<B: Buffer + ?Sized, R>(buf: &B, f: impl for<'s> FnOnce(&mut Scope<'s>) -> R) -> R {
+pub(crate) fn enter<B: Buffer + ?Sized, R>(
+    buf: &B,
+    f: impl for<'s> FnOnce(&mut Scope<'s>) -> R,
+) -> R {
     let bump = buf.bump();
     let depth = bump.depth.get() + 1;
     let _guard = ScopeGuard {
         buf,
-        mark: bump.mark(0),
+        mark: bump.scope_mark(),
         depth,
     };
     bump.depth.set(depth);
@@ -661,7 +676,7 @@ pub fn reset_default_buffer() {
         // to reach it, so nothing allocated from it is in use (raw pointers
         // from `alloc_ptr` excepted, which carry no lifetime and are the
         // caller's responsibility). The empty state is a state of every buffer.
-        unsafe { d.own.restore_slow(&Checkpoint::ZERO) }
+        unsafe { d.own.restore_to(&Checkpoint::ZERO) }
     })
 }
 

@@ -81,7 +81,9 @@ impl<'a, T, const N: usize> IterMut<'a, T, N> {
         // SAFETY: the caller's guarantee covers the slice.
         let walk = match unsafe { raw.slice_parts() } {
             // SAFETY: contiguous, initialised, exclusively ours for 'a.
-            Some((p, len)) => Walk::Slice(unsafe { slice::from_raw_parts_mut(p.as_ptr(), len) }.iter_mut()),
+            Some((p, len)) => {
+                Walk::Slice(unsafe { slice::from_raw_parts_mut(p.as_ptr(), len) }.iter_mut())
+            }
             None => Walk::Strided(Cursor::new(raw)),
         };
         IterMut {
@@ -184,12 +186,16 @@ impl<T, const N: usize> ExactSizeIterator for IterMut<'_, T, N> {
 
 impl<T, const N: usize> fmt::Debug for Iter<'_, T, N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Iter").field("remaining", &self.len()).finish()
+        f.debug_struct("Iter")
+            .field("remaining", &self.len())
+            .finish()
     }
 }
 
 impl<T, const N: usize> fmt::Debug for IterMut<'_, T, N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("IterMut").field("remaining", &self.len()).finish()
+        f.debug_struct("IterMut")
+            .field("remaining", &self.len())
+            .finish()
     }
 }

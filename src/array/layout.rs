@@ -19,7 +19,9 @@ pub(crate) fn checked_len<const N: usize>(dims: &[usize; N]) -> Option<usize> {
 #[inline(always)]
 pub(crate) fn byte_size<T, const N: usize>(dims: &[usize; N]) -> Result<usize, AllocError> {
     let len = checked_len(dims).ok_or(AllocError::SizeOverflow)?;
-    let bytes = len.checked_mul(core::mem::size_of::<T>()).ok_or(AllocError::SizeOverflow)?;
+    let bytes = len
+        .checked_mul(core::mem::size_of::<T>())
+        .ok_or(AllocError::SizeOverflow)?;
     if len > isize::MAX as usize || bytes > isize::MAX as usize {
         return Err(AllocError::SizeOverflow);
     }
@@ -72,7 +74,11 @@ pub(crate) fn is_standard<const N: usize>(shape: &[usize; N], strides: &[isize; 
 
 /// Element offset of `index`, or `None` if it is out of bounds.
 #[inline]
-pub(crate) fn offset_of<const N: usize>(shape: &[usize; N], strides: &[isize; N], index: &[usize; N]) -> Option<isize> {
+pub(crate) fn offset_of<const N: usize>(
+    shape: &[usize; N],
+    strides: &[isize; N],
+    index: &[usize; N],
+) -> Option<isize> {
     let mut off = 0isize;
     for axis in 0..N {
         if index[axis] >= shape[axis] {
@@ -95,8 +101,14 @@ mod tests {
         assert_eq!(checked_len(&[2, 3, 4]), Some(24));
         assert_eq!(checked_len::<0>(&[]), Some(1));
         assert_eq!(checked_len(&[usize::MAX, 2]), None);
-        assert_eq!(byte_size::<u64, 1>(&[usize::MAX / 4]), Err(AllocError::SizeOverflow));
-        assert_eq!(byte_size::<(), 1>(&[usize::MAX]), Err(AllocError::SizeOverflow));
+        assert_eq!(
+            byte_size::<u64, 1>(&[usize::MAX / 4]),
+            Err(AllocError::SizeOverflow)
+        );
+        assert_eq!(
+            byte_size::<(), 1>(&[usize::MAX]),
+            Err(AllocError::SizeOverflow)
+        );
         assert_eq!(byte_size::<(), 1>(&[1000]), Ok(0));
     }
 

@@ -47,9 +47,17 @@ impl<'a, T, const N: usize> PtrArray<'a, T, N> {
     /// `'a`, no two in-bounds indices share an element, and nothing else
     /// accesses the elements during `'a`.
     #[inline(always)]
-    pub(crate) unsafe fn from_raw_parts(ptr: NonNull<T>, shape: [usize; N], strides: [isize; N]) -> Self {
+    pub(crate) unsafe fn from_raw_parts(
+        ptr: NonNull<T>,
+        shape: [usize; N],
+        strides: [isize; N],
+    ) -> Self {
         PtrArray {
-            raw: RawArray { ptr, shape, strides },
+            raw: RawArray {
+                ptr,
+                shape,
+                strides,
+            },
             _life: PhantomData,
         }
     }

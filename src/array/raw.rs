@@ -63,7 +63,10 @@ impl<T, const N: usize> RawArray<T, N> {
     #[inline(never)]
     #[track_caller]
     pub(crate) fn index_out_of_bounds(&self, index: &[usize; N]) -> ! {
-        panic!("index {index:?} is out of bounds for an array of shape {:?}", self.shape)
+        panic!(
+            "index {index:?} is out of bounds for an array of shape {:?}",
+            self.shape
+        )
     }
 }
 

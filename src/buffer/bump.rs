@@ -24,25 +24,42 @@ static NEXT_BUFFER_ID: AtomicU64 = AtomicU64::new(1);
 /// Invariant: `start <= ptr <= end`, all three in (or one past) the same
 /// chunk, which the owning buffer keeps alive; or all three equal to the
 /// provenance-free [`EMPTY_ADDR`] before the buffer has memory.
+///
+/// The fields the fast paths touch come first: `ptr`, `end`, `gen`, `depth`.
 pub struct Bump {
     /// Next free byte of the current chunk.
     ptr: Cell<*mut u8>,
-    /// First byte of the current chunk.
-    start: Cell<*mut u8>,
     /// One past the last byte of the current chunk.
     end: Cell<*mut u8>,
+    /// Generation: bumped by every slow-path event (a new slab, a custom
+    /// slab). A scope whose generation is unchanged at exit restores by
+    /// resetting `ptr` alone.
+    pub(crate) gen: Cell<usize>,
+    /// Number of scopes open on the buffer.
+    pub(crate) depth: Cell<usize>,
+    /// First byte of the current chunk.
+    start: Cell<*mut u8>,
     /// Index of the current chunk (slab) in the owning buffer.
     pub(crate) chunk: Cell<usize>,
     /// Number of custom (oversized) slabs live.
     pub(crate) custom: Cell<usize>,
     /// Bytes in use outside the current chunk: earlier slabs and custom slabs.
     pub(crate) used_before: Cell<usize>,
-    /// Highest `used_bytes` seen at a restore, reset or stats call.
+    /// Highest cursor position in the current chunk not yet folded into
+    /// `high_water` (scopes ending on the fast path raise it).
+    peak: Cell<*mut u8>,
+    /// Highest `used_bytes` recorded (see [`Bump::note_high_water`]).
     high_water: Cell<usize>,
-    /// Number of scopes open on the buffer.
-    pub(crate) depth: Cell<usize>,
     /// Identity for checkpoints, assigned on first use.
     id: Cell<u64>,
+}
+
+/// What a scope saves on entry: the cursor and the generation. Restoring it
+/// is one store when no slow-path event happened inside the scope.
+#[derive(Clone, Copy)]
+pub struct ScopeMark {
+    pub(crate) ptr: *mut u8,
+    pub(crate) gen: usize,
 }
 
 /// A dangling, non-null pointer aligned to `align` (a power of two), for
@@ -59,13 +76,15 @@ impl Bump {
         let p = ptr::without_provenance_mut(EMPTY_ADDR);
         Bump {
             ptr: Cell::new(p),
-            start: Cell::new(p),
             end: Cell::new(p),
+            gen: Cell::new(0),
+            depth: Cell::new(0),
+            start: Cell::new(p),
             chunk: Cell::new(0),
             custom: Cell::new(0),
             used_before: Cell::new(0),
+            peak: Cell::new(p),
             high_water: Cell::new(0),
-            depth: Cell::new(0),
             id: Cell::new(0),
         }
     }
@@ -77,15 +96,39 @@ impl Bump {
     /// long as it is the current chunk; `offset <= len`.
     pub(crate) fn set_chunk(&self, start: *mut u8, len: usize, offset: usize) {
         debug_assert!(offset <= len);
+        self.set_chunk_at(start, len, start.wrapping_add(offset));
+    }
+
+    /// Makes the current chunk `[start, start + len)` with the cursor at
+    /// `ptr`, a pointer saved from this chunk earlier (it keeps its
+    /// provenance). Same requirements as [`set_chunk`](Bump::set_chunk).
+    pub(crate) fn set_chunk_at(&self, start: *mut u8, len: usize, ptr: *mut u8) {
+        debug_assert!(start.addr() <= ptr.addr() && ptr.addr() <= start.addr() + len);
         self.start.set(start);
         self.end.set(start.wrapping_add(len));
-        self.ptr.set(start.wrapping_add(offset));
+        self.ptr.set(ptr);
+        self.peak.set(ptr);
     }
 
     /// Forgets the current chunk (the buffer owns no slab any more).
     pub(crate) fn clear_chunk(&self) {
         let p = ptr::without_provenance_mut(EMPTY_ADDR);
         self.set_chunk(p, 0, 0);
+    }
+
+    /// Whether `p` (a saved cursor) points into memory, rather than being
+    /// the placeholder of a buffer that had none yet.
+    pub(crate) fn points_into_memory(p: *mut u8) -> bool {
+        p.addr() != EMPTY_ADDR
+    }
+
+    /// Starts a slow-path event: records the high-water mark and moves to
+    /// a new generation, returning the old one.
+    pub(crate) fn next_gen(&self) -> usize {
+        self.note_high_water();
+        let gen = self.gen.get();
+        self.gen.set(gen.wrapping_add(1));
+        gen
     }
 
     /// Bytes used in the current chunk.
@@ -107,16 +150,20 @@ impl Bump {
         self.used_before.get() + self.offset()
     }
 
-    /// Highest `used_bytes` so far. Memory is only released by restores and
-    /// resets, which record the level they leave, so this is exact.
+    /// Highest `used_bytes` recorded, the present level included.
     pub(crate) fn high_water(&self) -> usize {
         self.note_high_water();
         self.high_water.get()
     }
 
-    #[inline]
-    fn note_high_water(&self) {
-        let used = self.used_bytes();
+    /// Folds the highest level reached in the current chunk into the
+    /// high-water mark. Called before every change of chunk or of
+    /// `used_before` (slow-path events, restores, resets) and by `stats`, so
+    /// with [`restore_scope_fast`](Bump::restore_scope_fast) raising `peak`
+    /// the mark is exact.
+    pub(crate) fn note_high_water(&self) {
+        let top = self.peak.get().addr().max(self.ptr.get().addr());
+        let used = self.used_before.get() + (top - self.start.get().addr());
         if used > self.high_water.get() {
             self.high_water.set(used);
         }
@@ -155,12 +202,10 @@ impl Bump {
         }
     }
 
-    /// The present state, as a checkpoint carrying `buffer` as identity
-    /// (0 for the scopes' internal marks, which need none).
-    #[inline]
-    pub(crate) fn mark(&self, buffer: u64) -> Checkpoint {
+    /// The present state, as a public checkpoint.
+    pub(crate) fn checkpoint(&self) -> Checkpoint {
         Checkpoint {
-            buffer,
+            buffer: self.id(),
             chunk: self.chunk.get(),
             offset: self.offset(),
             custom: self.custom.get(),
@@ -168,25 +213,32 @@ impl Bump {
         }
     }
 
-    /// Restores `cp` if it lies in the current chunk and no custom slab was
-    /// added since; returns false (changing nothing) otherwise, when the
-    /// buffer's slow path must release memory.
+    /// What a scope saves when it opens.
+    #[inline(always)]
+    pub(crate) fn scope_mark(&self) -> ScopeMark {
+        ScopeMark {
+            ptr: self.ptr.get(),
+            gen: self.gen.get(),
+        }
+    }
+
+    /// Restores `mark` if no slow-path event happened since it was taken
+    /// (then the cursor is in the same chunk); returns false, changing
+    /// nothing, otherwise: the buffer's slow path must release memory.
     ///
-    /// The caller guarantees no allocation made after `cp` is still in use.
-    #[inline]
-    pub(crate) fn restore_fast(&self, cp: &Checkpoint) -> bool {
-        if cp.chunk == self.chunk.get() && cp.custom == self.custom.get() {
-            self.note_high_water();
-            self.ptr.set(self.start.get().wrapping_add(cp.offset));
+    /// The caller guarantees no allocation made after `mark` is still in use.
+    #[inline(always)]
+    pub(crate) fn restore_scope_fast(&self, mark: &ScopeMark) -> bool {
+        if self.gen.get() == mark.gen {
+            let top = self.ptr.get();
+            if top.addr() > self.peak.get().addr() {
+                self.peak.set(top);
+            }
+            self.ptr.set(mark.ptr);
             true
         } else {
             false
         }
-    }
-
-    /// Records the high-water mark before the slow path releases memory.
-    pub(crate) fn before_release(&self) {
-        self.note_high_water();
     }
 
     /// Panics unless `cp` was taken from this buffer and is not newer than
@@ -199,7 +251,8 @@ impl Bump {
             cp.buffer
         );
         let (chunk, offset, custom) = (self.chunk.get(), self.offset(), self.custom.get());
-        let newer = cp.custom > custom || cp.chunk > chunk || (cp.chunk == chunk && cp.offset > offset);
+        let newer =
+            cp.custom > custom || cp.chunk > chunk || (cp.chunk == chunk && cp.offset > offset);
         assert!(
             !newer,
             "restore: the checkpoint is newer than the buffer's present state \

@@ -5,7 +5,7 @@ use core::mem::MaybeUninit;
 use core::ptr::NonNull;
 use std::alloc::{self, Layout};
 
-use super::bump::{dangling, Bump};
+use super::bump::{dangling, Bump, ScopeMark};
 use super::{sealed, AllocError, Buffer, Checkpoint};
 
 /// Alignment of the memory [`AllocBuffer::with_capacity`] allocates.
@@ -73,7 +73,8 @@ impl AllocBuffer {
     /// assert_eq!(buf.alloc_ptr(8, 8).as_ptr() as usize % 64, 0);
     /// ```
     pub fn with_capacity(bytes: usize) -> Self {
-        Self::try_with_capacity(bytes).unwrap_or_else(|e| panic!("AllocBuffer::with_capacity({bytes}): {e}"))
+        Self::try_with_capacity(bytes)
+            .unwrap_or_else(|e| panic!("AllocBuffer::with_capacity({bytes}): {e}"))
     }
 
     /// A buffer of `bytes` bytes on the heap, aligned to 64.
@@ -88,15 +89,17 @@ impl AllocBuffer {
     /// assert_eq!(AllocBuffer::try_with_capacity(usize::MAX).unwrap_err(), AllocError::SizeOverflow);
     /// ```
     pub fn try_with_capacity(bytes: usize) -> Result<Self, AllocError> {
-        let layout = Layout::from_size_align(bytes, HEAP_ALIGN).map_err(|_| AllocError::SizeOverflow)?;
+        let layout =
+            Layout::from_size_align(bytes, HEAP_ALIGN).map_err(|_| AllocError::SizeOverflow)?;
         if bytes == 0 {
             return Ok(Self::from_raw(dangling(HEAP_ALIGN), 0, None));
         }
         // SAFETY: the layout's size is non-zero.
-        let base = NonNull::new(unsafe { alloc::alloc(layout) }).ok_or(AllocError::OutOfMemory {
-            size: bytes,
-            align: HEAP_ALIGN,
-        })?;
+        let base =
+            NonNull::new(unsafe { alloc::alloc(layout) }).ok_or(AllocError::OutOfMemory {
+                size: bytes,
+                align: HEAP_ALIGN,
+            })?;
         Ok(Self::from_raw(base, bytes, Some(layout)))
     }
 
@@ -198,11 +201,18 @@ impl<S> sealed::Sealed for AllocBuffer<S> {
         })
     }
 
-    unsafe fn restore_slow(&self, cp: &Checkpoint) {
-        self.bump.before_release();
+    unsafe fn restore_to(&self, cp: &Checkpoint) {
+        self.bump.note_high_water();
         // One chunk, no custom slabs: the cursor is all there is.
-        self.bump.set_chunk(self.base.as_ptr(), self.capacity, cp.offset);
-        self.bump.used_before.set(0);
+        self.bump
+            .set_chunk(self.base.as_ptr(), self.capacity, cp.offset);
+    }
+
+    unsafe fn restore_scope(&self, mark: &ScopeMark) {
+        // Never reached: a fixed buffer has no slow-path events, so its
+        // generation never changes and scopes restore on the fast path.
+        self.bump
+            .set_chunk_at(self.base.as_ptr(), self.capacity, mark.ptr);
     }
 
     fn reserved(&self) -> (usize, usize) {

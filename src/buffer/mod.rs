@@ -22,7 +22,6 @@ pub use error::AllocError;
 pub use fixed::AllocBuffer;
 pub use slab::SlabBuffer;
 
-
 use crate::array::PtrArray;
 use crate::scope::{self, Scope};
 
@@ -84,7 +83,8 @@ pub struct BufferStats {
 }
 
 pub(crate) mod sealed {
-    use super::{bump::Bump, AllocError, Buffer, Checkpoint};
+    use super::bump::{Bump, ScopeMark};
+    use super::{AllocError, Buffer, Checkpoint};
     use core::ptr::NonNull;
 
     /// The machinery scopes need from a buffer. Private, which keeps
@@ -102,9 +102,16 @@ pub(crate) mod sealed {
         /// Puts the buffer back to `cp`, releasing memory.
         ///
         /// # Safety
-        /// `cp` is a state this buffer has been in, not newer than now, and
-        /// no allocation made after it is still in use.
-        unsafe fn restore_slow(&self, cp: &Checkpoint);
+        /// `cp` is a state this buffer has been in, not newer than now, no
+        /// allocation made after it is still in use, and no scope is open.
+        unsafe fn restore_to(&self, cp: &Checkpoint);
+        /// Ends a scope whose generation changed: releases what was
+        /// allocated since `mark`.
+        ///
+        /// # Safety
+        /// `mark` was taken by the innermost open scope, which is ending, and
+        /// nothing allocated after it is still in use.
+        unsafe fn restore_scope(&self, mark: &ScopeMark);
         /// Slab counts for [`Buffer::stats`]: (slabs held, bytes reserved).
         fn reserved(&self) -> (usize, usize);
     }
@@ -189,8 +196,7 @@ pub trait Buffer: sealed::Sealed {
     /// assert_eq!(buf.used_bytes(), 8);
     /// ```
     fn checkpoint(&self) -> Checkpoint {
-        let bump = self.bump();
-        bump.mark(bump.id())
+        self.bump().checkpoint()
     }
 
     /// Frees everything allocated after `cp` (slabs added since are
@@ -209,14 +215,12 @@ pub trait Buffer: sealed::Sealed {
     /// a.restore(b.checkpoint()); // panics: the checkpoint belongs to `b`
     /// ```
     fn restore(&mut self, cp: Checkpoint) {
-        let bump = self.bump();
-        bump.validate(&cp);
-        if !bump.restore_fast(&cp) {
-            // SAFETY: `validate` checked that `cp` is a state of this buffer
-            // not newer than now; `&mut self` proves that nothing allocated
-            // from the buffer (all of which borrows it) is still in use.
-            unsafe { self.restore_slow(&cp) }
-        }
+        self.bump().validate(&cp);
+        // SAFETY: `validate` checked that `cp` is a state of this buffer not
+        // newer than now; `&mut self` proves that nothing allocated from the
+        // buffer (all of which borrows it) is still in use, and that no
+        // scope (which borrows it too) is open.
+        unsafe { self.restore_to(&cp) }
     }
 
     /// Frees everything: the buffer is as new, but keeps its first slab (and
@@ -233,8 +237,9 @@ pub trait Buffer: sealed::Sealed {
     /// ```
     fn reset(&mut self) {
         // SAFETY: the empty state is a state of every buffer, and `&mut self`
-        // proves that nothing allocated from it is still in use.
-        unsafe { self.restore_slow(&Checkpoint::ZERO) }
+        // proves that nothing allocated from it is still in use and that no
+        // scope is open.
+        unsafe { self.restore_to(&Checkpoint::ZERO) }
     }
 
     /// Bytes handed out and still live, alignment padding included.
@@ -356,7 +361,11 @@ pub trait Buffer: sealed::Sealed {
     /// let a = buf.alloc_filled([2, 2], 7_u32);
     /// assert_eq!(a.to_vec(), [7, 7, 7, 7]);
     /// ```
-    fn alloc_filled<T: Copy, const N: usize>(&self, dims: [usize; N], value: T) -> PtrArray<'_, T, N>
+    fn alloc_filled<T: Copy, const N: usize>(
+        &self,
+        dims: [usize; N],
+        value: T,
+    ) -> PtrArray<'_, T, N>
     where
         Self: Sized,
     {
@@ -393,7 +402,11 @@ pub trait Buffer: sealed::Sealed {
     /// let a = buf.alloc_from_slice([2, 2], &[1, 2, 3, 4]);
     /// assert_eq!(a[[1, 0]], 3);
     /// ```
-    fn alloc_from_slice<T: Copy, const N: usize>(&self, dims: [usize; N], data: &[T]) -> PtrArray<'_, T, N>
+    fn alloc_from_slice<T: Copy, const N: usize>(
+        &self,
+        dims: [usize; N],
+        data: &[T],
+    ) -> PtrArray<'_, T, N>
     where
         Self: Sized,
     {
@@ -413,7 +426,10 @@ pub trait Buffer: sealed::Sealed {
     /// let a = unsafe { a.assume_init() };
     /// assert_eq!(a.to_vec(), [1.5, 1.5, 1.5]);
     /// ```
-    fn alloc_uninit<T: Copy, const N: usize>(&self, dims: [usize; N]) -> PtrArray<'_, MaybeUninit<T>, N>
+    fn alloc_uninit<T: Copy, const N: usize>(
+        &self,
+        dims: [usize; N],
+    ) -> PtrArray<'_, MaybeUninit<T>, N>
     where
         Self: Sized,
     {

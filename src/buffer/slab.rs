@@ -4,7 +4,7 @@ use core::cell::RefCell;
 use core::ptr::NonNull;
 use std::alloc::{self, Layout};
 
-use super::bump::{dangling, Bump};
+use super::bump::{dangling, Bump, ScopeMark};
 use super::{sealed, AllocError, Buffer, Checkpoint};
 
 /// Alignment of every regular slab: a cache line, enough for SIMD types.
@@ -42,6 +42,21 @@ pub struct SlabBuffer<const SLAB: usize = 1_048_576> {
     slabs: RefCell<Vec<NonNull<u8>>>,
     /// Custom slabs, oldest first, with the layout they were allocated with.
     customs: RefCell<Vec<(NonNull<u8>, Layout)>>,
+    /// The state before each slow-path event (new slab, custom slab), in
+    /// order: what a scope that saw the event returns to when it ends.
+    events: RefCell<Vec<Event>>,
+}
+
+/// The state of a [`SlabBuffer`] just before a slow-path event. While a
+/// scope is open, only its cursor and generation are saved; if an event
+/// happened inside it, the first such event holds the rest.
+#[derive(Clone, Copy)]
+struct Event {
+    /// Generation before the event (the one a scope opened before it saw).
+    gen: usize,
+    chunk: usize,
+    custom: usize,
+    used_before: usize,
 }
 
 // SAFETY: a SlabBuffer owns its slabs outright (raw pointers to memory from
@@ -78,6 +93,7 @@ impl<const SLAB: usize> SlabBuffer<SLAB> {
             bump: Bump::empty(),
             slabs: RefCell::new(Vec::new()),
             customs: RefCell::new(Vec::new()),
+            events: RefCell::new(Vec::new()),
         }
     }
 
@@ -97,33 +113,57 @@ impl<const SLAB: usize> SlabBuffer<SLAB> {
         size >= SLAB || size.saturating_add(worst_pad) > SLAB
     }
 
+    /// Logs the present state and moves to a new generation: called once the
+    /// memory for a slow-path event is in hand, just before the state changes.
+    fn log_event(&self) {
+        let b = &self.bump;
+        let gen = b.next_gen();
+        self.events.borrow_mut().push(Event {
+            gen,
+            chunk: b.chunk.get(),
+            custom: b.custom.get(),
+            used_before: b.used_before.get(),
+        });
+    }
+
     #[cold]
     fn alloc_custom(&self, size: usize, align: usize) -> Result<NonNull<u8>, AllocError> {
-        let layout = Layout::from_size_align(size, align.max(SLAB_ALIGN)).map_err(|_| AllocError::SizeOverflow)?;
+        let layout = Layout::from_size_align(size, align.max(SLAB_ALIGN))
+            .map_err(|_| AllocError::SizeOverflow)?;
         // SAFETY: `size > 0` (zero-byte requests never reach here: they
         // always fit in a slab), so the layout is not zero-sized.
         let p = NonNull::new(unsafe { alloc::alloc(layout) }).ok_or(AllocError::OutOfMemory {
             size: layout.size(),
             align: layout.align(),
         })?;
+        self.log_event();
         self.customs.borrow_mut().push((p, layout));
         self.bump.custom.set(self.bump.custom.get() + 1);
-        self.bump.used_before.set(self.bump.used_before.get() + size);
+        self.bump
+            .used_before
+            .set(self.bump.used_before.get() + size);
         Ok(p)
     }
 
     #[cold]
     fn next_slab(&self) -> Result<(), AllocError> {
         let mut slabs = self.slabs.borrow_mut();
-        let next = if slabs.is_empty() { 0 } else { self.bump.chunk.get() + 1 };
+        let next = if slabs.is_empty() {
+            0
+        } else {
+            self.bump.chunk.get() + 1
+        };
         if next == slabs.len() {
             // SAFETY: LAYOUT has a non-zero size (checked at compile time).
-            let p = NonNull::new(unsafe { alloc::alloc(Self::LAYOUT) }).ok_or(AllocError::OutOfMemory {
-                size: SLAB,
-                align: SLAB_ALIGN,
-            })?;
+            let p = NonNull::new(unsafe { alloc::alloc(Self::LAYOUT) }).ok_or(
+                AllocError::OutOfMemory {
+                    size: SLAB,
+                    align: SLAB_ALIGN,
+                },
+            )?;
             slabs.push(p);
         }
+        self.log_event();
         if next > 0 {
             // The rest of the slab we leave stays unused until a restore.
             self.bump.used_before.set(self.bump.used_bytes());
@@ -132,6 +172,54 @@ impl<const SLAB: usize> SlabBuffer<SLAB> {
         self.bump.set_chunk(slabs[next].as_ptr(), SLAB, 0);
         Ok(())
     }
+
+    /// Frees custom slabs after the first `custom` and regular slabs after
+    /// `chunk + 1` (one spare is kept), and makes `chunk` current with the
+    /// cursor at `cursor` (an offset, or a pointer saved from that chunk).
+    ///
+    /// # Safety
+    /// `(chunk, custom, used_before, cursor)` is a state the buffer has been
+    /// in, not newer than now, and nothing allocated after it is in use.
+    unsafe fn release_to(&self, chunk: usize, custom: usize, used_before: usize, cursor: Cursor) {
+        let b = &self.bump;
+        b.note_high_water();
+        for (p, layout) in self.customs.borrow_mut().drain(custom..) {
+            // SAFETY: allocated in `alloc_custom` with this layout; the caller
+            // guarantees nothing allocated after the state (this slab
+            // included) is in use.
+            unsafe { alloc::dealloc(p.as_ptr(), layout) };
+        }
+        let mut slabs = self.slabs.borrow_mut();
+        let keep = chunk + 2; // slab `chunk` and one spare after it
+        if slabs.len() > keep {
+            for p in slabs.drain(keep..) {
+                // SAFETY: allocated in `next_slab` with LAYOUT; slabs after
+                // `chunk` hold nothing in use (the caller's guarantee).
+                unsafe { alloc::dealloc(p.as_ptr(), Self::LAYOUT) };
+            }
+        }
+        b.custom.set(custom);
+        b.chunk.set(chunk);
+        b.used_before.set(used_before);
+        match (slabs.get(chunk), cursor) {
+            (Some(base), Cursor::Ptr(p)) if Bump::points_into_memory(p) => {
+                b.set_chunk_at(base.as_ptr(), SLAB, p)
+            }
+            (Some(base), Cursor::Offset(off)) => b.set_chunk(base.as_ptr(), SLAB, off),
+            // The state was from before the first slab: it was empty.
+            (Some(base), Cursor::Ptr(_)) => b.set_chunk(base.as_ptr(), SLAB, 0),
+            (None, _) => b.clear_chunk(),
+        }
+    }
+}
+
+/// Where the cursor goes in [`SlabBuffer::release_to`].
+#[derive(Clone, Copy)]
+enum Cursor {
+    /// A byte offset in the chunk (from a public [`Checkpoint`]).
+    Offset(usize),
+    /// A pointer saved from the chunk (from a scope's mark).
+    Ptr(*mut u8),
 }
 
 impl<const SLAB: usize> Default for SlabBuffer<SLAB> {
@@ -169,37 +257,51 @@ impl<const SLAB: usize> sealed::Sealed for SlabBuffer<SLAB> {
         self.next_slab()?;
         // An empty slab aligned to SLAB_ALIGN holds the request: it is
         // smaller than SLAB even with the worst padding its alignment needs.
-        Ok(self.bump.try_bump(size, align).expect("a fresh slab holds any regular request"))
+        Ok(self
+            .bump
+            .try_bump(size, align)
+            .expect("a fresh slab holds any regular request"))
     }
 
-    unsafe fn restore_slow(&self, cp: &Checkpoint) {
-        self.bump.before_release();
-        let mut customs = self.customs.borrow_mut();
-        for (p, layout) in customs.drain(cp.custom..) {
-            // SAFETY: allocated in `alloc_custom` with this layout; the caller
-            // guarantees nothing allocated after `cp` (this slab included)
-            // is in use.
-            unsafe { alloc::dealloc(p.as_ptr(), layout) };
+    unsafe fn restore_to(&self, cp: &Checkpoint) {
+        // No scope is open (the caller's guarantee), so no mark needs the log.
+        self.events.borrow_mut().clear();
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            self.release_to(
+                cp.chunk,
+                cp.custom,
+                cp.used_before,
+                Cursor::Offset(cp.offset),
+            )
         }
-        self.bump.custom.set(cp.custom);
+    }
 
-        let mut slabs = self.slabs.borrow_mut();
-        // Keep slab `cp.chunk` and one spare after it.
-        let keep = cp.chunk + 2;
-        if slabs.len() > keep {
-            for p in slabs.drain(keep..) {
-                // SAFETY: allocated in `next_slab` with LAYOUT; slabs after
-                // `cp.chunk` hold nothing in use (the caller's guarantee).
-                unsafe { alloc::dealloc(p.as_ptr(), Self::LAYOUT) };
-            }
-        }
-        self.bump.chunk.set(cp.chunk);
-        self.bump.used_before.set(cp.used_before);
-        match slabs.get(cp.chunk) {
-            Some(p) => self.bump.set_chunk(p.as_ptr(), SLAB, cp.offset),
-            // No slab yet: only the empty state can be restored.
-            None => self.bump.clear_chunk(),
-        }
+    #[cold]
+    #[inline(never)]
+    unsafe fn restore_scope(&self, mark: &ScopeMark) {
+        let first = {
+            let mut events = self.events.borrow_mut();
+            let i = events
+                .iter()
+                .rposition(|e| e.gen == mark.gen)
+                .expect("the generation changed, so the event that changed it is logged");
+            let first = events[i];
+            events.truncate(i);
+            first
+        };
+        // SAFETY: until `first` happened the buffer stayed in the state the
+        // mark saw (same chunk, custom slabs and used_before; cursor
+        // `mark.ptr`); the caller guarantees nothing allocated since is in use.
+        unsafe {
+            self.release_to(
+                first.chunk,
+                first.custom,
+                first.used_before,
+                Cursor::Ptr(mark.ptr),
+            )
+        };
+        self.bump.gen.set(mark.gen);
     }
 
     fn reserved(&self) -> (usize, usize) {
