@@ -83,7 +83,12 @@ fn time_per_call(label: &str, iters: u32, mut g: impl FnMut() -> i64) -> f64 {
 fn main() {
     let x = [1_i64, 2, 3];
     println!("1. f([1, 2, 3]) = {} (Bumper.jl gives 9)", f(&x));
-    bumper::with_default_buffer(|b| println!("   default buffer afterwards: {} bytes in use", b.used_bytes()));
+    bumper::with_default_buffer(|b| {
+        println!(
+            "   default buffer afterwards: {} bytes in use",
+            b.used_bytes()
+        )
+    });
 
     println!("\n2. nested scopes");
     nested_scopes();

@@ -32,7 +32,11 @@ fn default_used() -> usize {
 fn test_1_default_buffer() {
     let before = default_used();
     assert_eq!(f_default(&[1, 2, 3]), 9);
-    assert_eq!(default_used(), before, "the default buffer is back at its start");
+    assert_eq!(
+        default_used(),
+        before,
+        "the default buffer is back at its start"
+    );
 }
 
 #[test]
@@ -85,12 +89,23 @@ fn test_2_slab_overflow_in_nested_scopes() {
             let (slab, offset) = (buf.stats().slab_index, buf.stats().slab_offset);
             s.no_escape(|t| {
                 let a = t.alloc_filled([80], level as u8);
-                assert_eq!(buf.stats().slab_index, 1, "80 bytes do not fit in 2: next slab");
+                assert_eq!(
+                    buf.stats().slab_index,
+                    1,
+                    "80 bytes do not fit in 2: next slab"
+                );
                 nest(t, buf, level - 1);
-                assert!(a.iter().all(|&v| v == level as u8), "inner scopes left the array intact");
+                assert!(
+                    a.iter().all(|&v| v == level as u8),
+                    "inner scopes left the array intact"
+                );
             });
             let st = buf.stats();
-            assert_eq!((st.slab_index, st.slab_offset), (slab, offset), "position back after the block");
+            assert_eq!(
+                (st.slab_index, st.slab_offset),
+                (slab, offset),
+                "position back after the block"
+            );
         }
         nest(s, &buf, 5);
         assert_eq!(buf.stats().slab_offset, SLAB - 2);
@@ -100,7 +115,10 @@ fn test_2_slab_overflow_in_nested_scopes() {
         s.no_escape(|t| {
             let big = t.alloc_ptr(800_000, 8);
             let st = buf.stats();
-            assert_eq!((st.slab_index, st.slab_offset, st.custom_slabs), (0, SLAB - 2, 1));
+            assert_eq!(
+                (st.slab_index, st.slab_offset, st.custom_slabs),
+                (0, SLAB - 2, 1)
+            );
             assert_eq!(st.used_bytes, SLAB - 2 + 800_000);
             // SAFETY: 800,000 bytes were just allocated at `big`.
             unsafe { big.as_ptr().write_bytes(7, 800_000) };
@@ -108,7 +126,15 @@ fn test_2_slab_overflow_in_nested_scopes() {
         assert_eq!(buf.stats().custom_slabs, 0);
     });
     let st = buf.stats();
-    assert_eq!((st.used_bytes, st.slab_index, st.slab_offset, st.custom_slabs), (0, 0, 0, 0));
+    assert_eq!(
+        (
+            st.used_bytes,
+            st.slab_index,
+            st.slab_offset,
+            st.custom_slabs
+        ),
+        (0, 0, 0, 0)
+    );
     assert_eq!(st.high_water_bytes, SLAB - 2 + 800_000);
 }
 
@@ -119,11 +145,19 @@ fn test_3_alloc_ptr() {
         let first = s.alloc_ptr(10, 1);
         assert_eq!(buf.stats().slab_offset, 10);
         let p = s.alloc_ptr(10, 1);
-        assert_eq!(p.as_ptr() as usize, first.as_ptr() as usize + 10, "returns the current position");
+        assert_eq!(
+            p.as_ptr() as usize,
+            first.as_ptr() as usize + 10,
+            "returns the current position"
+        );
         assert_eq!(buf.stats().slab_offset, 20, "and advances it by 10");
         let big = s.alloc_ptr(100_000, 1);
         let st = buf.stats();
-        assert_eq!((st.custom_slabs, st.slab_offset), (1, 20), "100,000 bytes: a custom slab");
+        assert_eq!(
+            (st.custom_slabs, st.slab_offset),
+            (1, 20),
+            "100,000 bytes: a custom slab"
+        );
         let next = s.alloc_ptr(1, 1);
         assert_eq!(next.as_ptr() as usize, first.as_ptr() as usize + 20);
         assert_ne!(big, next);
@@ -137,7 +171,11 @@ fn test_4_nested_alloc_buffer_100() {
     let buf = AllocBuffer::with_capacity(100);
     buf.no_escape(|s| {
         let x = s.alloc::<i64, 1>([3]);
-        assert_eq!(x.as_ptr() as *const u8, buf.base_ptr(), "a fresh buffer's first array starts at its base");
+        assert_eq!(
+            x.as_ptr() as *const u8,
+            buf.base_ptr(),
+            "a fresh buffer's first array starts at its base"
+        );
         s.no_escape(|t| {
             let y = t.alloc::<i64, 1>([3]);
             assert_eq!(y.as_ptr() as usize - x.as_ptr() as usize, 24);
@@ -146,7 +184,11 @@ fn test_4_nested_alloc_buffer_100() {
         assert_eq!(buf.used_bytes(), 24);
         s.no_escape(|t| {
             let y = t.alloc::<i64, 1>([3]);
-            assert_eq!(y.as_ptr() as usize - x.as_ptr() as usize, 24, "the same place again");
+            assert_eq!(
+                y.as_ptr() as usize - x.as_ptr() as usize,
+                24,
+                "the same place again"
+            );
         });
     });
     assert_eq!(buf.used_bytes(), 0);
@@ -181,7 +223,10 @@ fn test_7_with_buffer() {
     let own = bumper::with_default_buffer(|b| b as *const dyn Buffer as *const u8);
     bumper::with_buffer(&buf, || {
         let cur = bumper::with_default_buffer(|b| b as *const dyn Buffer as *const u8);
-        assert_eq!(cur, &buf as *const AllocBuffer as *const u8, "default_buffer() is buf");
+        assert_eq!(
+            cur, &buf as *const AllocBuffer as *const u8,
+            "default_buffer() is buf"
+        );
         bumper::no_escape(|s| {
             let _a = s.alloc::<u8, 1>([10]);
             assert_eq!(buf.used_bytes(), 10);
@@ -205,7 +250,9 @@ fn test_7_each_thread_has_its_own_default() {
                         // All threads hold their arrays at the same time.
                         barrier.wait();
                         assert!(a.iter().all(|&v| v == k as u64));
-                        bumper::with_default_buffer(|b| b as *const dyn Buffer as *const u8 as usize)
+                        bumper::with_default_buffer(|b| {
+                            b as *const dyn Buffer as *const u8 as usize
+                        })
                     })
                 })
             })
@@ -215,5 +262,9 @@ fn test_7_each_thread_has_its_own_default() {
     let mut distinct = addrs.clone();
     distinct.sort_unstable();
     distinct.dedup();
-    assert_eq!(distinct.len(), threads, "one default buffer per thread: {addrs:?}");
+    assert_eq!(
+        distinct.len(),
+        threads,
+        "one default buffer per thread: {addrs:?}"
+    );
 }

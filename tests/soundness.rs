@@ -14,7 +14,10 @@ fn panic_message(f: impl FnOnce()) -> String {
     let err = catch_unwind(AssertUnwindSafe(f)).expect_err("expected a panic");
     match err.downcast::<String>() {
         Ok(s) => *s,
-        Err(e) => e.downcast_ref::<&str>().expect("a string panic").to_string(),
+        Err(e) => e
+            .downcast_ref::<&str>()
+            .expect("a string panic")
+            .to_string(),
     }
 }
 
@@ -43,7 +46,15 @@ fn panic_in_scope_restores_the_buffer() {
     });
     assert_eq!(msg, "boom");
     let st = buf.stats();
-    assert_eq!((st.used_bytes, st.open_scopes, st.custom_slabs, st.slab_index), (16, 0, 0, 0));
+    assert_eq!(
+        (
+            st.used_bytes,
+            st.open_scopes,
+            st.custom_slabs,
+            st.slab_index
+        ),
+        (16, 0, 0, 0)
+    );
     still_works(&buf);
     // The buffer itself can allocate again: no scope is open.
     let _after = buf.alloc::<u8, 1>([8]);
@@ -78,7 +89,10 @@ fn panic_in_with_buffer_restores_the_previous_default() {
         })
     });
     assert_eq!(msg, "in with_buffer");
-    assert_eq!(bumper::with_default_buffer(|b| b as *const dyn Buffer as *const u8), own);
+    assert_eq!(
+        bumper::with_default_buffer(|b| b as *const dyn Buffer as *const u8),
+        own
+    );
     assert_eq!(buf.used_bytes(), 0);
     bumper::reset_default_buffer(); // no with_buffer is live any more
 }
@@ -89,7 +103,12 @@ fn foreign_checkpoint_panics() {
     let b = SlabBuffer::<1024>::new();
     let cp = b.checkpoint();
     let msg = panic_message(|| a.restore(cp));
-    assert!(msg.starts_with("restore: the checkpoint belongs to another buffer (checkpoint of buffer #"), "{msg}");
+    assert!(
+        msg.starts_with(
+            "restore: the checkpoint belongs to another buffer (checkpoint of buffer #"
+        ),
+        "{msg}"
+    );
     still_works(&a);
 
     // Across buffer kinds too.
@@ -121,7 +140,10 @@ fn future_checkpoint_panics() {
         cp_inside = Some(buf.checkpoint());
     });
     let msg = panic_message(|| buf.restore(cp_inside.unwrap()));
-    assert!(msg.contains("newer than the buffer's present state"), "{msg}");
+    assert!(
+        msg.contains("newer than the buffer's present state"),
+        "{msg}"
+    );
     still_works(&buf);
 }
 
@@ -137,7 +159,10 @@ fn future_checkpoint_across_slabs_and_custom_slabs() {
     buf.restore(cp0);
     assert_eq!(buf.stats().slabs, 2, "slab 0 and one spare");
     let msg = panic_message(|| buf.restore(cp_late));
-    assert!(msg.contains("checkpoint at slab 1, offset 200, 1 custom slabs"), "{msg}");
+    assert!(
+        msg.contains("checkpoint at slab 1, offset 200, 1 custom slabs"),
+        "{msg}"
+    );
     still_works(&buf);
     // A stale checkpoint from before a reset is newer than the reset state.
     let _ = buf.alloc_ptr(10, 1);
@@ -168,7 +193,13 @@ fn outer_scope_cannot_allocate_while_inner_default_scope_is_open() {
              allocate from the innermost scope instead"
         );
         let err = bumper::no_escape(|_t| s.try_alloc::<f64, 1>([4]).unwrap_err());
-        assert_eq!(err, AllocError::InnerScopeOpen { depth: 1, innermost: 2 });
+        assert_eq!(
+            err,
+            AllocError::InnerScopeOpen {
+                depth: 1,
+                innermost: 2
+            }
+        );
         // The outer scope works again once the inner one is closed.
         let again = s.alloc_filled([4], 2.0_f64);
         assert_eq!(outer.iter().chain(again.iter()).sum::<f64>(), 14.0);
@@ -192,7 +223,10 @@ fn buffer_alloc_panics_while_a_scope_on_it_is_open() {
     buf.no_escape(|_s| {
         assert_eq!(
             buf.try_alloc_ptr(8, 8),
-            Err(AllocError::InnerScopeOpen { depth: 0, innermost: 1 })
+            Err(AllocError::InnerScopeOpen {
+                depth: 0,
+                innermost: 1
+            })
         );
     });
     assert_eq!(before.to_vec(), [9, 9]);
@@ -208,18 +242,34 @@ fn bad_alignments_and_sizes_are_errors() {
     for buf in bufs {
         assert_eq!(buf.try_alloc_ptr(8, 0), Err(AllocError::BadAlign(0)));
         assert_eq!(buf.try_alloc_ptr(8, 3), Err(AllocError::BadAlign(3)));
-        assert_eq!(buf.try_alloc_ptr(8, 3).unwrap_err().to_string(), "alignment 3 is not a power of two");
+        assert_eq!(
+            buf.try_alloc_ptr(8, 3).unwrap_err().to_string(),
+            "alignment 3 is not a power of two"
+        );
         for align in [1, 2, 8, 64, 256, 4096] {
             let p = buf.try_alloc_ptr(24, align).unwrap();
             assert_eq!(p.as_ptr() as usize % align, 0, "align {align}");
             // SAFETY: 24 bytes were just allocated at `p`.
             unsafe { p.as_ptr().write_bytes(0xAB, 24) };
         }
-        assert_eq!(buf.try_alloc_ptr(0, 1 << 20).map(|p| p.as_ptr() as usize % (1 << 20)), Ok(0));
+        assert_eq!(
+            buf.try_alloc_ptr(0, 1 << 20)
+                .map(|p| p.as_ptr() as usize % (1 << 20)),
+            Ok(0)
+        );
     }
-    assert_eq!(slab.try_alloc_ptr(usize::MAX, 8), Err(AllocError::SizeOverflow));
-    assert_eq!(slab.try_alloc::<u64, 2>([usize::MAX / 2, 3]).unwrap_err(), AllocError::SizeOverflow);
-    assert_eq!(slab.try_alloc::<u64, 1>([usize::MAX / 8 + 1]).unwrap_err(), AllocError::SizeOverflow);
+    assert_eq!(
+        slab.try_alloc_ptr(usize::MAX, 8),
+        Err(AllocError::SizeOverflow)
+    );
+    assert_eq!(
+        slab.try_alloc::<u64, 2>([usize::MAX / 2, 3]).unwrap_err(),
+        AllocError::SizeOverflow
+    );
+    assert_eq!(
+        slab.try_alloc::<u64, 1>([usize::MAX / 8 + 1]).unwrap_err(),
+        AllocError::SizeOverflow
+    );
     let msg = panic_message(|| {
         slab.alloc::<u32, 2>([usize::MAX, 2]);
     });
@@ -273,9 +323,15 @@ fn index_out_of_bounds_names_index_and_shape() {
         let msg = panic_message(|| {
             let _ = a[[2, 0]];
         });
-        assert_eq!(msg, "index [2, 0] is out of bounds for an array of shape [2, 3]");
+        assert_eq!(
+            msg,
+            "index [2, 0] is out of bounds for an array of shape [2, 3]"
+        );
         let msg = panic_message(|| a[[0, 3]] = 1);
-        assert_eq!(msg, "index [0, 3] is out of bounds for an array of shape [2, 3]");
+        assert_eq!(
+            msg,
+            "index [0, 3] is out of bounds for an array of shape [2, 3]"
+        );
         assert_eq!(a.get_mut([1, 3]), None);
     });
 }
@@ -286,7 +342,10 @@ fn alloc_from_slice_length_mismatch_names_both() {
         let msg = panic_message(|| {
             s.alloc_from_slice([2, 3], &[1, 2, 3, 4, 5]);
         });
-        assert_eq!(msg, "alloc_from_slice: shape [2, 3] holds 6 elements but the slice has 5");
+        assert_eq!(
+            msg,
+            "alloc_from_slice: shape [2, 3] holds 6 elements but the slice has 5"
+        );
         let ok = s.alloc_from_slice([2, 3], &[1, 2, 3, 4, 5, 6]);
         assert_eq!(ok[[1, 2]], 6);
     });
@@ -295,10 +354,16 @@ fn alloc_from_slice_length_mismatch_names_both() {
 #[test]
 fn reset_default_buffer_refuses_while_in_use() {
     let msg = panic_message(|| bumper::no_escape(|_s| bumper::reset_default_buffer()));
-    assert_eq!(msg, "reset_default_buffer: 1 scope(s) are open on this thread's default buffer");
+    assert_eq!(
+        msg,
+        "reset_default_buffer: 1 scope(s) are open on this thread's default buffer"
+    );
     let buf = AllocBuffer::with_capacity(64);
     let msg = panic_message(|| bumper::with_buffer(&buf, bumper::reset_default_buffer));
-    assert_eq!(msg, "reset_default_buffer: called inside 1 with_buffer / with_default_buffer call(s)");
+    assert_eq!(
+        msg,
+        "reset_default_buffer: called inside 1 with_buffer / with_default_buffer call(s)"
+    );
     let msg = panic_message(|| bumper::with_default_buffer(|_| bumper::reset_default_buffer()));
     assert!(msg.contains("with_default_buffer"), "{msg}");
     // Still usable, and a reset outside works.
@@ -353,7 +418,11 @@ fn buffers_can_move_between_uses() {
 fn stack_memory_buffer() {
     let mut mem = [std::mem::MaybeUninit::<u8>::uninit(); 64];
     let buf = AllocBuffer::from_slice(&mut mem);
-    let v = buf.no_escape(|s| s.alloc_from_slice([4], &[1.0_f32, 2.0, 3.0, 4.0]).iter().sum::<f32>());
+    let v = buf.no_escape(|s| {
+        s.alloc_from_slice([4], &[1.0_f32, 2.0, 3.0, 4.0])
+            .iter()
+            .sum::<f32>()
+    });
     assert_eq!(v, 10.0);
     assert!(buf.try_alloc_ptr(65, 1).is_err());
     still_works(&buf);
