@@ -282,13 +282,28 @@ impl<'s> Scope<'s> {
         mut f: impl FnMut([usize; N]) -> T,
     ) -> PtrArray<'s, T, N> {
         let mut a = self.alloc_uninit::<T, N>(dims);
+        let slots = a.as_slice_mut().expect("a fresh allocation is contiguous");
         let mut index = [0usize; N];
-        let slice = a.as_slice_mut().expect("a fresh allocation is contiguous");
-        for slot in slice.iter_mut() {
-            slot.write(f(index));
-            layout::advance_row_major(&mut index, &dims);
+        match N.checked_sub(1) {
+            // Rank 0: one element.
+            None => {
+                slots[0].write(f(index));
+            }
+            // Row by row along the last axis, so the inner loop is a plain
+            // counted loop; the outer axes step once per row.
+            Some(last) if dims[last] > 0 => {
+                for row in slots.chunks_exact_mut(dims[last]) {
+                    for (j, slot) in row.iter_mut().enumerate() {
+                        index[last] = j;
+                        slot.write(f(index));
+                    }
+                    index[last] = dims[last] - 1;
+                    layout::advance_row_major(&mut index, &dims);
+                }
+            }
+            Some(_) => {} // an empty last axis: no elements
         }
-        // SAFETY: the loop wrote every element, in row-major order.
+        // SAFETY: the loops wrote every element, in row-major order.
         unsafe { a.assume_init() }
     }
 

@@ -267,8 +267,9 @@ fn slab_edge_loop_on_thread_own_default_buffer() {
     // The same pitfall on the thread's own default buffer (1 MiB slabs):
     // fill its current slab to 2 bytes from the end, wherever it is.
     bumper::no_escape(|s| {
-        let slab_size = bumper::SlabBuffer::<1_048_576>::new().slab_size();
         let st = bumper::with_default_buffer(|b| b.stats());
+        let slab_size = st.slab_size;
+        assert_eq!(slab_size, 1 << 20, "the default buffer has 1 MiB slabs");
         let _fill = s.alloc_ptr(slab_size - st.slab_offset - 2, 1);
         let edge = bumper::with_default_buffer(|b| b.stats());
         assert_eq!(edge.slab_offset, slab_size - 2);

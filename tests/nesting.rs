@@ -11,7 +11,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 33) % n
     }
 }
@@ -33,11 +36,18 @@ fn recurse(s: &mut Scope<'_>, used: &dyn Fn() -> usize, rng: &mut Lcg, depth: u3
     for c in 0..children as u32 {
         let before = used();
         s.no_escape(|t| recurse(t, used, rng, depth - 1, tag * 4 + c + 1));
-        assert_eq!(used(), before, "a nested scope gave back exactly what it took");
+        assert_eq!(
+            used(),
+            before,
+            "a nested scope gave back exactly what it took"
+        );
     }
     for (k, a) in arrays.iter().enumerate() {
         let value = tag * 1000 + k as u32;
-        assert!(a.iter().all(|&v| v == value), "array {k} of scope {tag} was overwritten");
+        assert!(
+            a.iter().all(|&v| v == value),
+            "array {k} of scope {tag} was overwritten"
+        );
     }
 }
 
@@ -56,9 +66,19 @@ fn irregular_nesting_on_small_slabs() {
     let buf = SlabBuffer::<256>::new();
     run_on(&buf, 1, rounds);
     let st = buf.stats();
-    assert_eq!(st.custom_slabs, 0, "custom slabs are freed with their scopes");
-    assert!(st.slabs <= 2, "only the first slab and one spare remain, got {}", st.slabs);
-    assert!(st.high_water_bytes > 256, "the run needed more than one slab");
+    assert_eq!(
+        st.custom_slabs, 0,
+        "custom slabs are freed with their scopes"
+    );
+    assert!(
+        st.slabs <= 2,
+        "only the first slab and one spare remain, got {}",
+        st.slabs
+    );
+    assert!(
+        st.high_water_bytes > 256,
+        "the run needed more than one slab"
+    );
 }
 
 #[test]

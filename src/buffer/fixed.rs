@@ -215,8 +215,8 @@ impl<S> sealed::Sealed for AllocBuffer<S> {
             .set_chunk_at(self.base.as_ptr(), self.capacity, mark.ptr);
     }
 
-    fn reserved(&self) -> (usize, usize) {
-        (1, self.capacity)
+    fn reserved(&self) -> (usize, usize, usize) {
+        (1, self.capacity, self.capacity)
     }
 }
 

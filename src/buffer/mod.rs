@@ -57,7 +57,7 @@ pub struct Checkpoint {
 /// let _x = buf.alloc_ptr(100, 8);
 /// let st = buf.stats();
 /// assert_eq!((st.used_bytes, st.slab_index, st.slab_offset, st.slabs), (100, 0, 100, 1));
-/// assert_eq!(st.reserved_bytes, 1024);
+/// assert_eq!((st.slab_size, st.reserved_bytes), (1024, 1024));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct BufferStats {
@@ -73,6 +73,9 @@ pub struct BufferStats {
     /// Regular slabs held, including a spare kept for reuse (an
     /// [`AllocBuffer`] counts its one block of memory).
     pub slabs: usize,
+    /// Size of a regular slab in bytes: `SLAB` for a [`SlabBuffer`], the
+    /// capacity for an [`AllocBuffer`].
+    pub slab_size: usize,
     /// Oversized requests that got their own "custom" slab, still live.
     pub custom_slabs: usize,
     /// Bytes held from the system allocator (or lent, for
@@ -112,8 +115,9 @@ pub(crate) mod sealed {
         /// `mark` was taken by the innermost open scope, which is ending, and
         /// nothing allocated after it is still in use.
         unsafe fn restore_scope(&self, mark: &ScopeMark);
-        /// Slab counts for [`Buffer::stats`]: (slabs held, bytes reserved).
-        fn reserved(&self) -> (usize, usize);
+        /// Memory held, for [`Buffer::stats`]: (slabs held, slab size,
+        /// bytes reserved in all).
+        fn reserved(&self) -> (usize, usize, usize);
     }
 }
 
@@ -269,13 +273,14 @@ pub trait Buffer: sealed::Sealed {
     /// ```
     fn stats(&self) -> BufferStats {
         let bump = self.bump();
-        let (slabs, reserved_bytes) = self.reserved();
+        let (slabs, slab_size, reserved_bytes) = self.reserved();
         BufferStats {
             used_bytes: bump.used_bytes(),
             high_water_bytes: bump.high_water(),
             slab_index: bump.chunk.get(),
             slab_offset: bump.offset(),
             slabs,
+            slab_size,
             custom_slabs: bump.custom.get(),
             reserved_bytes,
             open_scopes: bump.depth.get(),

@@ -304,10 +304,10 @@ impl<const SLAB: usize> sealed::Sealed for SlabBuffer<SLAB> {
         self.bump.gen.set(mark.gen);
     }
 
-    fn reserved(&self) -> (usize, usize) {
+    fn reserved(&self) -> (usize, usize, usize) {
         let slabs = self.slabs.borrow().len();
         let custom: usize = self.customs.borrow().iter().map(|(_, l)| l.size()).sum();
-        (slabs, slabs * SLAB + custom)
+        (slabs, SLAB, slabs * SLAB + custom)
     }
 }
 
