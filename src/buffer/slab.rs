@@ -183,21 +183,11 @@ impl<const SLAB: usize> SlabBuffer<SLAB> {
     unsafe fn release_to(&self, chunk: usize, custom: usize, used_before: usize, cursor: Cursor) {
         let b = &self.bump;
         b.note_high_water();
-        for (p, layout) in self.customs.borrow_mut().drain(custom..) {
-            // SAFETY: allocated in `alloc_custom` with this layout; the caller
-            // guarantees nothing allocated after the state (this slab
-            // included) is in use.
-            unsafe { alloc::dealloc(p.as_ptr(), layout) };
-        }
-        let mut slabs = self.slabs.borrow_mut();
-        let keep = chunk + 2; // slab `chunk` and one spare after it
-        if slabs.len() > keep {
-            for p in slabs.drain(keep..) {
-                // SAFETY: allocated in `next_slab` with LAYOUT; slabs after
-                // `chunk` hold nothing in use (the caller's guarantee).
-                unsafe { alloc::dealloc(p.as_ptr(), Self::LAYOUT) };
-            }
-        }
+        // SAFETY: the caller guarantees nothing allocated after the state,
+        // in custom slabs after the first `custom` or in slabs after
+        // `chunk`, is in use; slab `chunk + 1` is kept as the spare.
+        unsafe { self.free_after(custom, chunk + 2) };
+        let slabs = self.slabs.borrow();
         b.custom.set(custom);
         b.chunk.set(chunk);
         b.used_before.set(used_before);
@@ -209,6 +199,30 @@ impl<const SLAB: usize> SlabBuffer<SLAB> {
             // The state was from before the first slab: it was empty.
             (Some(base), Cursor::Ptr(_)) => b.set_chunk(base.as_ptr(), SLAB, 0),
             (None, _) => b.clear_chunk(),
+        }
+    }
+}
+
+impl<const SLAB: usize> SlabBuffer<SLAB> {
+    /// Returns to the system the custom slabs after the first `customs` and
+    /// the regular slabs after the first `slabs`.
+    ///
+    /// # Safety
+    /// Nothing allocated in those slabs is in use, and none of them is the
+    /// current chunk afterwards (the caller moves the cursor).
+    unsafe fn free_after(&self, customs: usize, slabs: usize) {
+        for (p, layout) in self.customs.borrow_mut().drain(customs..) {
+            // SAFETY: allocated in `alloc_custom` with this layout and
+            // global allocator; unused (the caller's guarantee).
+            unsafe { alloc::dealloc(p.as_ptr(), layout) };
+        }
+        let mut held = self.slabs.borrow_mut();
+        if held.len() > slabs {
+            for p in held.drain(slabs..) {
+                // SAFETY: allocated in `next_slab` with LAYOUT and global
+                // allocator; unused (the caller's guarantee).
+                unsafe { alloc::dealloc(p.as_ptr(), Self::LAYOUT) };
+            }
         }
     }
 }
@@ -315,16 +329,9 @@ impl<const SLAB: usize> Buffer for SlabBuffer<SLAB> {}
 
 impl<const SLAB: usize> Drop for SlabBuffer<SLAB> {
     fn drop(&mut self) {
-        for (p, layout) in self.customs.get_mut().drain(..) {
-            // SAFETY: allocated in `alloc_custom` with this layout; `&mut
-            // self` in drop means nothing borrows the buffer any more.
-            unsafe { alloc::dealloc(p.as_ptr(), layout) };
-        }
-        for p in self.slabs.get_mut().drain(..) {
-            // SAFETY: allocated in `next_slab` with LAYOUT; nothing borrows
-            // the buffer any more.
-            unsafe { alloc::dealloc(p.as_ptr(), Self::LAYOUT) };
-        }
+        // SAFETY: `&mut self` in drop: nothing borrows the buffer any more,
+        // so nothing allocated from it is in use, and it is never used again.
+        unsafe { self.free_after(0, 0) };
     }
 }
 
