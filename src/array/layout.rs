@@ -90,6 +90,172 @@ pub(crate) fn offset_of<const N: usize>(
     Some(off)
 }
 
+/// Which order [`for_each_row`] visits elements in.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Order {
+    /// Logical row-major order (the last axis fastest).
+    Logical,
+    /// Any order, chosen for speed: axes sorted by the first layout's
+    /// stride, largest outside, so the inner loop walks memory forwards.
+    Memory,
+}
+
+/// Walks `K` layouts of the same `shape` together, one row at a time: for
+/// each row `f(start offsets, inner strides, row length)` (offsets and
+/// strides in elements, one per layout). Axes of length 1 are skipped and
+/// neighbouring axes that are contiguous in every layout are merged, so a
+/// contiguous array is one long row. Nothing is called for an empty shape.
+///
+/// The hot loop is the caller's `f`; this only steps the outer index, with
+/// one add per layout per row (and a multiply when an outer axis wraps).
+#[inline]
+pub(crate) fn for_each_row<const K: usize, const N: usize>(
+    shape: &[usize; N],
+    strides: [&[isize; N]; K],
+    order: Order,
+    mut f: impl FnMut([isize; K], [isize; K], usize),
+) {
+    if shape.contains(&0) {
+        return;
+    }
+    // The axes that matter, outermost first.
+    let mut axes = [0usize; N];
+    let mut n = 0;
+    for (axis, &len) in shape.iter().enumerate() {
+        if len > 1 {
+            axes[n] = axis;
+            n += 1;
+        }
+    }
+    if order == Order::Memory && K > 0 {
+        axes[..n].sort_by_key(|&a| core::cmp::Reverse(strides[0][a].unsigned_abs()));
+    }
+    // Merge axes: (outer, inner) become one when stepping the outer axis
+    // equals running off the end of the inner one, in every layout.
+    let mut lens = [0usize; N];
+    let mut st = [[0isize; N]; K];
+    let mut m = 0;
+    for &a in &axes[..n] {
+        let mergeable =
+            m > 0 && (0..K).all(|k| st[k][m - 1] == strides[k][a].wrapping_mul(shape[a] as isize));
+        if mergeable {
+            lens[m - 1] *= shape[a];
+            for k in 0..K {
+                st[k][m - 1] = strides[k][a];
+            }
+        } else {
+            lens[m] = shape[a];
+            for k in 0..K {
+                st[k][m] = strides[k][a];
+            }
+            m += 1;
+        }
+    }
+    if m == 0 {
+        // A single element.
+        f([0; K], [0; K], 1);
+        return;
+    }
+    let inner = m - 1;
+    let inner_len = lens[inner];
+    let inner_strides: [isize; K] = core::array::from_fn(|k| st[k][inner]);
+    let mut index = [0usize; N];
+    let mut offsets = [0isize; K];
+    loop {
+        f(offsets, inner_strides, inner_len);
+        // Step the outer axes (row-major over axes 0..inner).
+        let mut axis = inner;
+        loop {
+            if axis == 0 {
+                return;
+            }
+            axis -= 1;
+            index[axis] += 1;
+            for k in 0..K {
+                offsets[k] += st[k][axis];
+            }
+            if index[axis] < lens[axis] {
+                break;
+            }
+            for k in 0..K {
+                offsets[k] -= st[k][axis] * lens[axis] as isize;
+            }
+            index[axis] = 0;
+        }
+    }
+}
+
+/// If the elements of this layout fill one contiguous block of memory (in
+/// any axis order, with any axis reversed), the element offset of the
+/// block's lowest address and the element count.
+#[allow(dead_code)] // used by the reductions
+pub(crate) fn memory_block<const N: usize>(
+    shape: &[usize; N],
+    strides: &[isize; N],
+) -> Option<(isize, usize)> {
+    let len: usize = shape.iter().product();
+    if len == 0 {
+        return Some((0, 0));
+    }
+    let mut axes = [0usize; N];
+    let mut n = 0;
+    let mut low = 0isize;
+    for axis in 0..N {
+        if shape[axis] > 1 {
+            axes[n] = axis;
+            n += 1;
+            if strides[axis] < 0 {
+                low += strides[axis] * (shape[axis] - 1) as isize;
+            }
+        }
+    }
+    axes[..n].sort_by_key(|&a| strides[a].unsigned_abs());
+    let mut expected = 1usize;
+    for &a in &axes[..n] {
+        if strides[a].unsigned_abs() != expected {
+            return None;
+        }
+        expected *= shape[a];
+    }
+    Some((low, len))
+}
+
+/// Broadcasts `right` to `left`'s shape for an in-place operation: per
+/// axis, equal sizes keep their stride, a size-1 axis of `right` gets
+/// stride 0. `None` if the shapes are incompatible.
+pub(crate) fn broadcast_strides<const N: usize>(
+    left: &[usize; N],
+    right: &[usize; N],
+    right_strides: &[isize; N],
+) -> Option<[isize; N]> {
+    let mut out = [0isize; N];
+    for axis in 0..N {
+        if right[axis] == left[axis] {
+            out[axis] = right_strides[axis];
+        } else if right[axis] != 1 {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+/// The shape two arrays broadcast to (per axis: equal, or one of them 1).
+pub(crate) fn broadcast_shape<const N: usize>(
+    a: &[usize; N],
+    b: &[usize; N],
+) -> Option<[usize; N]> {
+    let mut out = [0usize; N];
+    for axis in 0..N {
+        out[axis] = match (a[axis], b[axis]) {
+            (x, y) if x == y => x,
+            (1, y) => y,
+            (x, 1) => x,
+            _ => return None,
+        };
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,6 +288,64 @@ mod tests {
         }
         assert_eq!(seen, [[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2]]);
         assert_eq!(idx, [0, 0]);
+    }
+
+    fn rows<const K: usize, const N: usize>(
+        shape: [usize; N],
+        strides: [[isize; N]; K],
+        order: Order,
+    ) -> Vec<([isize; K], [isize; K], usize)> {
+        let mut out = vec![];
+        let refs: [&[isize; N]; K] = core::array::from_fn(|k| &strides[k]);
+        for_each_row(&shape, refs, order, |o, s, n| out.push((o, s, n)));
+        out
+    }
+
+    #[test]
+    fn rows_merge_contiguous_axes() {
+        // Row-major 2x3x4: one row of 24.
+        assert_eq!(
+            rows([2, 3, 4], [[12, 4, 1]], Order::Logical),
+            [([0], [1], 24)]
+        );
+        // Transposed 2x3 (strides [1, 2]): logical order walks columns...
+        assert_eq!(
+            rows([2, 3], [[1, 2]], Order::Logical),
+            [([0], [2], 3), ([1], [2], 3)]
+        );
+        // ...memory order makes it one contiguous row.
+        assert_eq!(rows([2, 3], [[1, 2]], Order::Memory), [([0], [1], 6)]);
+        // A broadcast row (stride 0 on axis 0) next to a full array.
+        assert_eq!(
+            rows([2, 3], [[3, 1], [0, 1]], Order::Logical),
+            [([0, 0], [1, 1], 3), ([3, 0], [1, 1], 3)]
+        );
+        // Length-1 axes are skipped; rank 0 is one element.
+        assert_eq!(
+            rows([1, 5, 1], [[5, 1, 1]], Order::Logical),
+            [([0], [1], 5)]
+        );
+        assert_eq!(rows::<1, 0>([], [[]], Order::Logical), [([0], [0], 1)]);
+        assert!(rows([3, 0], [[1, 1]], Order::Logical).is_empty());
+    }
+
+    #[test]
+    fn memory_blocks() {
+        assert_eq!(memory_block(&[2, 3], &[3, 1]), Some((0, 6)));
+        assert_eq!(memory_block(&[2, 3], &[1, 2]), Some((0, 6)));
+        assert_eq!(memory_block(&[2, 3], &[-3, 1]), Some((-3, 6)));
+        assert_eq!(memory_block(&[2, 3], &[6, 1]), None);
+        assert_eq!(memory_block(&[2, 3], &[0, 1]), None);
+        assert_eq!(memory_block(&[0, 3], &[9, 9]), Some((0, 0)));
+    }
+
+    #[test]
+    fn broadcasting() {
+        assert_eq!(broadcast_strides(&[2, 3], &[1, 3], &[3, 1]), Some([0, 1]));
+        assert_eq!(broadcast_strides(&[2, 3], &[2, 1], &[1, 1]), Some([1, 0]));
+        assert_eq!(broadcast_strides(&[1, 3], &[2, 3], &[3, 1]), None);
+        assert_eq!(broadcast_shape(&[2, 1], &[1, 3]), Some([2, 3]));
+        assert_eq!(broadcast_shape(&[2, 4], &[1, 3]), None);
     }
 
     #[test]

@@ -5,35 +5,29 @@
 //! (`[isize; N]`), and every allocation is row-major (C order). Both types
 //! wrap one raw core (pointer, shape, strides); the lifetime says how long
 //! the memory lives: a scope's `'s` for arrays from a scope.
+//!
+//! One concept per module: `layout` (shape and stride arithmetic), `raw`
+//! (the pointer core), `view` / `ptr_array` (the two types), `axes` (views
+//! without copying: transpose, slices, broadcasting), `ops` (elementwise
+//! operations and operators), `reduce` (sums and other reductions), `iter`,
+//! `fmt` (Debug, Display, equality), and behind features `approx_eq` and
+//! `serialize`.
 
+#[cfg(feature = "approx")]
+mod approx_eq;
+mod axes;
+mod error;
+mod fmt;
 mod iter;
 pub(crate) mod layout;
+mod ops;
 mod ptr_array;
 mod raw;
+mod reduce;
 mod view;
 
-use core::fmt;
-
+pub use axes::Slice;
+pub use error::ShapeError;
 pub use iter::{Iter, IterMut};
 pub use ptr_array::PtrArray;
 pub use view::ArrayView;
-
-/// The `Debug` text of both array types: shape, strides and the data in
-/// logical row-major order.
-fn debug_struct<T: fmt::Debug, const N: usize>(
-    f: &mut fmt::Formatter<'_>,
-    name: &str,
-    v: ArrayView<'_, T, N>,
-) -> fmt::Result {
-    struct Data<'v, T, const N: usize>(ArrayView<'v, T, N>);
-    impl<T: fmt::Debug, const N: usize> fmt::Debug for Data<'_, T, N> {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.debug_list().entries(self.0.iter()).finish()
-        }
-    }
-    f.debug_struct(name)
-        .field("shape", &v.shape())
-        .field("strides", &v.strides())
-        .field("data", &Data(v))
-        .finish()
-}

@@ -1,6 +1,5 @@
 //! [`PtrArray`]: a unique, mutable strided array (like `&'a mut [T]`).
 
-use core::fmt;
 use core::marker::PhantomData;
 use core::mem::MaybeUninit;
 use core::ops::{Index, IndexMut};
@@ -356,11 +355,5 @@ impl<T, const N: usize> IndexMut<[usize; N]> for PtrArray<'_, T, N> {
             Some(mut p) => unsafe { p.as_mut() },
             None => self.raw.index_out_of_bounds(&index),
         }
-    }
-}
-
-impl<T: fmt::Debug, const N: usize> fmt::Debug for PtrArray<'_, T, N> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        super::debug_struct(f, "PtrArray", self.view())
     }
 }

@@ -1,6 +1,5 @@
 //! [`ArrayView`]: a shared, read-only, `Copy` strided array (like `&'a [T]`).
 
-use core::fmt;
 use core::marker::PhantomData;
 use core::ops::Index;
 use core::slice;
@@ -233,11 +232,5 @@ impl<T, const N: usize> Index<[usize; N]> for ArrayView<'_, T, N> {
             Some(x) => x,
             None => self.raw.index_out_of_bounds(&index),
         }
-    }
-}
-
-impl<T: fmt::Debug, const N: usize> fmt::Debug for ArrayView<'_, T, N> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        super::debug_struct(f, "ArrayView", *self)
     }
 }

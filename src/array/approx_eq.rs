@@ -1,0 +1,1 @@
+//! approx's `AbsDiffEq`, `RelativeEq` and `UlpsEq` for arrays.

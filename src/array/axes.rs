@@ -1,0 +1,767 @@
+//! Views without copying: transpose, axis permutations, slices (with
+//! steps), fixing an index, reshaping contiguous data, broadcasting, and
+//! splitting. Each is a change of pointer, shape and strides.
+
+use core::ops::{
+    Bound, Range, RangeBounds, RangeFrom, RangeFull, RangeInclusive, RangeTo, RangeToInclusive,
+};
+
+use super::error::ShapeError;
+use super::layout;
+use super::raw::RawArray;
+use super::{ArrayView, PtrArray};
+
+/// One axis of a multi-axis [`slice`](ArrayView::slice): a range of
+/// indices and a step. Build it from any range (`..`, `1..`, `..4`,
+/// `1..4`, `1..=3`) and add a step with [`step_by`](Slice::step_by); a
+/// negative step walks the range backwards.
+///
+/// ```
+/// use bumper::array::Slice;
+///
+/// bumper::no_escape(|s| {
+///     let a = s.alloc_with([3, 6], |[i, j]| 10 * i + j);
+///     let v = a.slice([Slice::from(1..), Slice::from(..).step_by(-2)]);
+///     assert_eq!(v.shape(), [2, 3]);
+///     assert_eq!(v.to_vec(), [15, 13, 11, 25, 23, 21]);
+/// });
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Slice {
+    start: Bound<usize>,
+    end: Bound<usize>,
+    step: isize,
+}
+
+impl Slice {
+    /// The same range, taking every `step`-th index; a negative step starts
+    /// from the end of the range.
+    ///
+    /// # Panics
+    /// If `step` is 0.
+    ///
+    /// ```
+    /// use bumper::array::Slice;
+    ///
+    /// bumper::no_escape(|s| {
+    ///     let a = s.alloc_with([7], |[i]| i);
+    ///     assert_eq!(a.slice([Slice::from(1..6).step_by(2)]).to_vec(), [1, 3, 5]);
+    ///     assert_eq!(a.slice([Slice::from(1..6).step_by(-2)]).to_vec(), [5, 3, 1]);
+    /// });
+    /// ```
+    pub fn step_by(self, step: isize) -> Slice {
+        assert!(step != 0, "Slice::step_by: the step must not be 0");
+        Slice { step, ..self }
+    }
+
+    fn from_bounds(r: impl RangeBounds<usize>) -> Slice {
+        Slice {
+            start: r.start_bound().cloned(),
+            end: r.end_bound().cloned(),
+            step: 1,
+        }
+    }
+
+    /// The first index, the count and the step on an axis of length `len`.
+    #[track_caller]
+    fn resolve(&self, axis: usize, len: usize) -> (usize, usize, isize) {
+        let start = match self.start {
+            Bound::Included(s) => Some(s),
+            Bound::Excluded(s) => s.checked_add(1),
+            Bound::Unbounded => Some(0),
+        };
+        let end = match self.end {
+            Bound::Included(e) => e.checked_add(1),
+            Bound::Excluded(e) => Some(e),
+            Bound::Unbounded => Some(len),
+        };
+        let (start, end) = match (start, end) {
+            (Some(s), Some(e)) if s <= e && e <= len => (s, e),
+            _ => panic!(
+                "slice {:?}..{:?} is out of bounds for axis {axis} of length {len}",
+                self.start, self.end
+            ),
+        };
+        let step = self.step.unsigned_abs();
+        let count = (end - start).div_ceil(step);
+        if self.step > 0 || count == 0 {
+            (start, count, self.step)
+        } else {
+            // Backwards: from the last index of the range.
+            (end - 1, count, self.step)
+        }
+    }
+}
+
+macro_rules! slice_from_range {
+    ($($r:ty),*) => {$(
+        impl From<$r> for Slice {
+            /// The indices of the range, step 1.
+            fn from(r: $r) -> Slice {
+                Slice::from_bounds(r)
+            }
+        }
+    )*};
+}
+slice_from_range!(
+    Range<usize>,
+    RangeFrom<usize>,
+    RangeTo<usize>,
+    RangeFull,
+    RangeInclusive<usize>,
+    RangeToInclusive<usize>
+);
+
+#[track_caller]
+fn check_axis<const N: usize>(what: &str, axis: usize) {
+    assert!(
+        axis < N,
+        "{what}: axis {axis} is out of bounds for a rank-{N} array"
+    );
+}
+
+impl<T, const N: usize> RawArray<T, N> {
+    #[track_caller]
+    pub(crate) fn permuted(self, perm: [usize; N]) -> Self {
+        let mut seen = [false; N];
+        for &p in &perm {
+            assert!(
+                p < N && !seen[p],
+                "permuted_axes: {perm:?} is not a permutation of the {N} axes"
+            );
+            seen[p] = true;
+        }
+        RawArray {
+            ptr: self.ptr,
+            shape: perm.map(|p| self.shape[p]),
+            strides: perm.map(|p| self.strides[p]),
+        }
+    }
+
+    #[track_caller]
+    pub(crate) fn sliced(self, slices: [Slice; N]) -> Self {
+        let mut out = self;
+        let mut offset = 0isize;
+        for axis in 0..N {
+            let (first, count, step) = slices[axis].resolve(axis, self.shape[axis]);
+            if count > 0 {
+                offset += first as isize * self.strides[axis];
+            }
+            out.shape[axis] = count;
+            out.strides[axis] = self.strides[axis] * step;
+        }
+        if out.shape.contains(&0) {
+            offset = 0;
+        }
+        // SAFETY: every axis with elements starts at an in-bounds index, so
+        // `offset` is the offset of an element; for an empty result it is 0.
+        out.ptr = unsafe { self.ptr.offset(offset) };
+        out
+    }
+
+    #[track_caller]
+    pub(crate) fn indexed<const M: usize>(self, axis: usize, i: usize) -> RawArray<T, M> {
+        const { assert!(M + 1 == N, "index_axis::<M>: M must be N - 1") };
+        check_axis::<N>("index_axis", axis);
+        assert!(
+            i < self.shape[axis],
+            "index_axis: index {i} is out of bounds for axis {axis} of length {}",
+            self.shape[axis]
+        );
+        let keep = |k: usize| if k < axis { k } else { k + 1 };
+        RawArray {
+            // SAFETY: `i` is in bounds on `axis`, index 0 on the others.
+            ptr: unsafe { self.ptr.offset(i as isize * self.strides[axis]) },
+            shape: core::array::from_fn(|k| self.shape[keep(k)]),
+            strides: core::array::from_fn(|k| self.strides[keep(k)]),
+        }
+    }
+
+    pub(crate) fn reshaped<const M: usize>(
+        self,
+        dims: [usize; M],
+    ) -> Result<RawArray<T, M>, ShapeError> {
+        let len = self.len();
+        if layout::checked_len(&dims) != Some(len) {
+            return Err(ShapeError::LengthMismatch {
+                dims: dims.to_vec(),
+                expected: layout::checked_len(&dims).unwrap_or(usize::MAX),
+                actual: len,
+            });
+        }
+        if !self.is_standard() {
+            return Err(ShapeError::NotContiguous {
+                shape: self.shape.to_vec(),
+                strides: self.strides.to_vec(),
+            });
+        }
+        Ok(RawArray {
+            ptr: self.ptr,
+            shape: dims,
+            strides: layout::row_major_strides(&dims),
+        })
+    }
+
+    pub(crate) fn broadcast<const M: usize>(
+        self,
+        dims: [usize; M],
+    ) -> Result<RawArray<T, M>, ShapeError> {
+        if M < N {
+            return Err(ShapeError::RankTooLow { from: N, to: M });
+        }
+        let lead = M - N;
+        let incompatible = || ShapeError::Incompatible {
+            left: dims.to_vec(),
+            right: self.shape.to_vec(),
+        };
+        let mut strides = [0isize; M];
+        for axis in lead..M {
+            let (have, want) = (self.shape[axis - lead], dims[axis]);
+            if have == want {
+                strides[axis] = self.strides[axis - lead];
+            } else if have != 1 {
+                return Err(incompatible());
+            }
+        }
+        // An empty array cannot be broadcast to a non-empty shape.
+        if self.len() == 0 && !dims.contains(&0) {
+            return Err(incompatible());
+        }
+        Ok(RawArray {
+            ptr: self.ptr,
+            shape: dims,
+            strides,
+        })
+    }
+
+    #[track_caller]
+    pub(crate) fn split(self, axis: usize, i: usize) -> (Self, Self) {
+        check_axis::<N>("split_at", axis);
+        let len = self.shape[axis];
+        assert!(
+            i <= len,
+            "split_at: index {i} is out of bounds for axis {axis} of length {len}"
+        );
+        let mut left = self;
+        let mut right = self;
+        left.shape[axis] = i;
+        right.shape[axis] = len - i;
+        if right.shape[axis] > 0 && !right.shape.contains(&0) {
+            // SAFETY: index `i < len` on `axis` (0 elsewhere) is in bounds.
+            right.ptr = unsafe { self.ptr.offset(i as isize * self.strides[axis]) };
+        }
+        (left, right)
+    }
+}
+
+/// A whole-axis slice of `range` on `axis`, everything on the others.
+#[track_caller]
+fn axis_slices<const N: usize>(
+    axis: usize,
+    range: impl RangeBounds<usize>,
+    step: isize,
+) -> [Slice; N] {
+    check_axis::<N>("slice_axis", axis);
+    let mut slices = [Slice::from(..); N];
+    slices[axis] = Slice::from_bounds(range).step_by(step);
+    slices
+}
+
+impl<'a, T, const N: usize> ArrayView<'a, T, N> {
+    /// A view of `len` elements of `data` in row-major order with shape `dims`.
+    ///
+    /// # Errors
+    /// [`ShapeError::LengthMismatch`] if `dims` does not hold `data.len()` elements.
+    ///
+    /// ```
+    /// use bumper::ArrayView;
+    ///
+    /// let data = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+    /// let v = ArrayView::from_slice([2, 3], &data).unwrap();
+    /// assert_eq!(v[[1, 0]], 4.0);
+    /// assert!(ArrayView::from_slice([4, 2], &data).is_err());
+    /// ```
+    pub fn from_slice(dims: [usize; N], data: &'a [T]) -> Result<Self, ShapeError> {
+        let raw = RawArray {
+            ptr: core::ptr::NonNull::from(data).cast::<T>(),
+            shape: [data.len()],
+            strides: [1],
+        };
+        // SAFETY: a slice is a valid row-major rank-1 array for 'a.
+        let flat = unsafe { ArrayView::from_raw(raw) };
+        flat.reshape(dims)
+    }
+
+    /// The axes in a new order: axis `k` of the result is axis `perm[k]` of `self`.
+    ///
+    /// # Panics
+    /// If `perm` is not a permutation of `0..N`.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let a = s.alloc::<u8, 3>([2, 3, 4]);
+    ///     let p = a.view().permuted_axes([2, 0, 1]);
+    ///     assert_eq!(p.shape(), [4, 2, 3]);
+    ///     assert_eq!(p.strides(), [1, 12, 4]);
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn permuted_axes(&self, perm: [usize; N]) -> ArrayView<'a, T, N> {
+        // SAFETY: the same elements, read-only, for 'a.
+        unsafe { ArrayView::from_raw(self.raw.permuted(perm)) }
+    }
+
+    /// The part of the array with indices in `range` along `axis`.
+    ///
+    /// # Panics
+    /// If `axis` or `range` is out of bounds.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let a = s.alloc_with([3, 4], |[i, j]| 10 * i + j);
+    ///     let v = a.view().slice_axis(1, 1..3);
+    ///     assert_eq!(v.to_vec(), [1, 2, 11, 12, 21, 22]);
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn slice_axis(&self, axis: usize, range: impl RangeBounds<usize>) -> ArrayView<'a, T, N> {
+        self.slice(axis_slices(axis, range, 1))
+    }
+
+    /// Every `step`-th index of `range` along `axis`; a negative step walks
+    /// backwards from the end of the range.
+    ///
+    /// # Panics
+    /// If `axis` or `range` is out of bounds, or `step` is 0.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let a = s.alloc_with([6], |[i]| i);
+    ///     assert_eq!(a.view().slice_axis_step(0, .., 2).to_vec(), [0, 2, 4]);
+    ///     assert_eq!(a.view().slice_axis_step(0, .., -1).to_vec(), [5, 4, 3, 2, 1, 0]);
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn slice_axis_step(
+        &self,
+        axis: usize,
+        range: impl RangeBounds<usize>,
+        step: isize,
+    ) -> ArrayView<'a, T, N> {
+        self.slice(axis_slices(axis, range, step))
+    }
+
+    /// A slice on every axis at once (see [`Slice`]).
+    ///
+    /// # Panics
+    /// If a range is out of bounds.
+    ///
+    /// ```
+    /// use bumper::array::Slice;
+    ///
+    /// bumper::no_escape(|s| {
+    ///     let a = s.alloc_with([4, 4], |[i, j]| 10 * i + j);
+    ///     let corner = a.view().slice([Slice::from(2..), Slice::from(..2)]);
+    ///     assert_eq!(corner.to_vec(), [20, 21, 30, 31]);
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn slice(&self, slices: [Slice; N]) -> ArrayView<'a, T, N> {
+        // SAFETY: a subset of the same elements, read-only, for 'a.
+        unsafe { ArrayView::from_raw(self.raw.sliced(slices)) }
+    }
+
+    /// The sub-array at index `i` of `axis`, one rank lower (`M == N - 1`,
+    /// checked at compile time).
+    ///
+    /// # Panics
+    /// If `axis` or `i` is out of bounds.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let a = s.alloc_with([2, 3], |[i, j]| 10 * i + j);
+    ///     let col = a.view().index_axis::<1>(1, 2);
+    ///     assert_eq!(col.to_vec(), [2, 12]);
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn index_axis<const M: usize>(&self, axis: usize, i: usize) -> ArrayView<'a, T, M> {
+        // SAFETY: a subset of the same elements, read-only, for 'a.
+        unsafe { ArrayView::from_raw(self.raw.indexed::<M>(axis, i)) }
+    }
+
+    /// The same elements with shape `dims`, if they are contiguous in
+    /// row-major order.
+    ///
+    /// # Errors
+    /// [`ShapeError::LengthMismatch`] if `dims` holds a different number of
+    /// elements, [`ShapeError::NotContiguous`] for a strided layout.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let a = s.alloc_with([6], |[i]| i);
+    ///     let m = a.view().reshape([2, 3]).unwrap();
+    ///     assert_eq!(m[[1, 0]], 3);
+    ///     assert!(m.t().reshape([6]).is_err()); // transposed: not contiguous
+    /// });
+    /// ```
+    pub fn reshape<const M: usize>(
+        &self,
+        dims: [usize; M],
+    ) -> Result<ArrayView<'a, T, M>, ShapeError> {
+        // SAFETY: the same elements, read-only, for 'a.
+        self.raw
+            .reshaped(dims)
+            .map(|raw| unsafe { ArrayView::from_raw(raw) })
+    }
+
+    /// A read-only view with shape `dims` (rank `M >= N`): new axes are
+    /// added in front, and axes of length 1 repeat (stride 0).
+    ///
+    /// # Errors
+    /// [`ShapeError::RankTooLow`] if `M < N`, [`ShapeError::Incompatible`]
+    /// if an axis is neither equal to the target nor 1.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let row = s.alloc_from_slice([3], &[1, 2, 3]);
+    ///     let b = row.view().broadcast_to([2, 3]).unwrap();
+    ///     assert_eq!(b.strides(), [0, 1]);
+    ///     assert_eq!(b.to_vec(), [1, 2, 3, 1, 2, 3]);
+    /// });
+    /// ```
+    pub fn broadcast_to<const M: usize>(
+        &self,
+        dims: [usize; M],
+    ) -> Result<ArrayView<'a, T, M>, ShapeError> {
+        // SAFETY: the same elements, read-only (repeating is fine for
+        // shared access), for 'a.
+        self.raw
+            .broadcast(dims)
+            .map(|raw| unsafe { ArrayView::from_raw(raw) })
+    }
+
+    /// Two views: indices `..i` and `i..` of `axis`.
+    ///
+    /// # Panics
+    /// If `axis` is out of bounds or `i` exceeds its length.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let a = s.alloc_with([5], |[i]| i);
+    ///     let (l, r) = a.view().split_at(0, 2);
+    ///     assert_eq!((l.to_vec(), r.to_vec()), (vec![0, 1], vec![2, 3, 4]));
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn split_at(&self, axis: usize, i: usize) -> (ArrayView<'a, T, N>, ArrayView<'a, T, N>) {
+        let (l, r) = self.raw.split(axis, i);
+        // SAFETY: two subsets of the same elements, read-only, for 'a.
+        unsafe { (ArrayView::from_raw(l), ArrayView::from_raw(r)) }
+    }
+}
+
+impl<'a, T> ArrayView<'a, T, 2> {
+    /// The transpose of a matrix: axes swapped, no copy.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let a = s.alloc_with([2, 3], |[i, j]| 10 * i + j);
+    ///     let t = a.view().t();
+    ///     assert_eq!(t.shape(), [3, 2]);
+    ///     assert_eq!(t.to_vec(), [0, 10, 1, 11, 2, 12]);
+    /// });
+    /// ```
+    pub fn t(&self) -> ArrayView<'a, T, 2> {
+        self.permuted_axes([1, 0])
+    }
+}
+
+impl<T> PtrArray<'_, T, 2> {
+    /// Read-only transpose of a matrix (see [`ArrayView::t`]).
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let a = s.alloc_with([2, 2], |[i, j]| 2 * i + j);
+    ///     assert_eq!(a.t().to_vec(), [0, 2, 1, 3]);
+    /// });
+    /// ```
+    pub fn t(&self) -> ArrayView<'_, T, 2> {
+        self.view().t()
+    }
+
+    /// Mutable transpose of a matrix.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let mut a = s.alloc::<i32, 2>([2, 3]);
+    ///     a.t_mut()[[2, 1]] = 7; // element [1, 2] of `a`
+    ///     assert_eq!(a[[1, 2]], 7);
+    /// });
+    /// ```
+    pub fn t_mut(&mut self) -> PtrArray<'_, T, 2> {
+        self.permuted_axes_mut([1, 0])
+    }
+}
+
+impl<'a, T, const N: usize> PtrArray<'a, T, N> {
+    /// Read-only view with permuted axes (see [`ArrayView::permuted_axes`]).
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let a = s.alloc::<u8, 3>([2, 3, 4]);
+    ///     assert_eq!(a.permuted_axes([1, 2, 0]).shape(), [3, 4, 2]);
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn permuted_axes(&self, perm: [usize; N]) -> ArrayView<'_, T, N> {
+        self.view().permuted_axes(perm)
+    }
+
+    /// Mutable view with permuted axes.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let mut a = s.alloc::<u8, 2>([2, 3]);
+    ///     a.permuted_axes_mut([1, 0])[[2, 0]] = 9;
+    ///     assert_eq!(a[[0, 2]], 9);
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn permuted_axes_mut(&mut self, perm: [usize; N]) -> PtrArray<'_, T, N> {
+        self.reborrow_with(|raw| raw.permuted(perm))
+    }
+
+    /// Read-only slice along one axis (see [`ArrayView::slice_axis`]).
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let a = s.alloc_with([4], |[i]| i);
+    ///     assert_eq!(a.slice_axis(0, 1..3).to_vec(), [1, 2]);
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn slice_axis(&self, axis: usize, range: impl RangeBounds<usize>) -> ArrayView<'_, T, N> {
+        self.view().slice_axis(axis, range)
+    }
+
+    /// Read-only slice with a step (see [`ArrayView::slice_axis_step`]).
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let a = s.alloc_with([5], |[i]| i);
+    ///     assert_eq!(a.slice_axis_step(0, 1.., 2).to_vec(), [1, 3]);
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn slice_axis_step(
+        &self,
+        axis: usize,
+        range: impl RangeBounds<usize>,
+        step: isize,
+    ) -> ArrayView<'_, T, N> {
+        self.view().slice_axis_step(axis, range, step)
+    }
+
+    /// Read-only slice on every axis (see [`ArrayView::slice`]).
+    ///
+    /// ```
+    /// use bumper::array::Slice;
+    ///
+    /// bumper::no_escape(|s| {
+    ///     let a = s.alloc_with([3, 3], |[i, j]| 3 * i + j);
+    ///     assert_eq!(a.slice([Slice::from(1..), Slice::from(1..)]).to_vec(), [4, 5, 7, 8]);
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn slice(&self, slices: [Slice; N]) -> ArrayView<'_, T, N> {
+        self.view().slice(slices)
+    }
+
+    /// Mutable slice along one axis.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let mut a = s.alloc::<i32, 2>([2, 4]);
+    ///     a.slice_axis_mut(1, 2..).fill(1);
+    ///     assert_eq!(a.to_vec(), [0, 0, 1, 1, 0, 0, 1, 1]);
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn slice_axis_mut(
+        &mut self,
+        axis: usize,
+        range: impl RangeBounds<usize>,
+    ) -> PtrArray<'_, T, N> {
+        self.slice_mut(axis_slices(axis, range, 1))
+    }
+
+    /// Mutable slice with a step.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let mut a = s.alloc::<i32, 1>([6]);
+    ///     a.slice_axis_step_mut(0, .., 3).fill(1);
+    ///     assert_eq!(a.to_vec(), [1, 0, 0, 1, 0, 0]);
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn slice_axis_step_mut(
+        &mut self,
+        axis: usize,
+        range: impl RangeBounds<usize>,
+        step: isize,
+    ) -> PtrArray<'_, T, N> {
+        self.slice_mut(axis_slices(axis, range, step))
+    }
+
+    /// Mutable slice on every axis.
+    ///
+    /// ```
+    /// use bumper::array::Slice;
+    ///
+    /// bumper::no_escape(|s| {
+    ///     let mut a = s.alloc::<u8, 2>([2, 2]);
+    ///     a.slice_mut([Slice::from(1..), Slice::from(..1)]).fill(5);
+    ///     assert_eq!(a.to_vec(), [0, 0, 5, 0]);
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn slice_mut(&mut self, slices: [Slice; N]) -> PtrArray<'_, T, N> {
+        self.reborrow_with(|raw| raw.sliced(slices))
+    }
+
+    /// Read-only sub-array at index `i` of `axis` (see [`ArrayView::index_axis`]).
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let a = s.alloc_with([2, 3], |[i, j]| 10 * i + j);
+    ///     assert_eq!(a.index_axis::<1>(0, 1).to_vec(), [10, 11, 12]);
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn index_axis<const M: usize>(&self, axis: usize, i: usize) -> ArrayView<'_, T, M> {
+        self.view().index_axis(axis, i)
+    }
+
+    /// Mutable sub-array at index `i` of `axis`.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let mut a = s.alloc::<u8, 2>([2, 3]);
+    ///     a.index_axis_mut::<1>(0, 1).fill(4);
+    ///     assert_eq!(a.to_vec(), [0, 0, 0, 4, 4, 4]);
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn index_axis_mut<const M: usize>(&mut self, axis: usize, i: usize) -> PtrArray<'_, T, M> {
+        let raw = self.raw.indexed::<M>(axis, i);
+        // SAFETY: a subset of the elements, uniquely borrowed via `&mut self`.
+        unsafe { PtrArray::from_raw_parts(raw.ptr, raw.shape, raw.strides) }
+    }
+
+    /// Read-only reshape of contiguous data (see [`ArrayView::reshape`]).
+    ///
+    /// # Errors
+    /// As [`ArrayView::reshape`].
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let a = s.alloc_with([4], |[i]| i);
+    ///     assert_eq!(a.reshape([2, 2]).unwrap()[[1, 1]], 3);
+    /// });
+    /// ```
+    pub fn reshape<const M: usize>(
+        &self,
+        dims: [usize; M],
+    ) -> Result<ArrayView<'_, T, M>, ShapeError> {
+        self.view().reshape(dims)
+    }
+
+    /// Mutable reshape of contiguous data.
+    ///
+    /// # Errors
+    /// As [`ArrayView::reshape`].
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let mut a = s.alloc::<u8, 1>([4]);
+    ///     a.reshape_mut([2, 2]).unwrap()[[1, 0]] = 3;
+    ///     assert_eq!(a.to_vec(), [0, 0, 3, 0]);
+    /// });
+    /// ```
+    pub fn reshape_mut<const M: usize>(
+        &mut self,
+        dims: [usize; M],
+    ) -> Result<PtrArray<'_, T, M>, ShapeError> {
+        let raw = self.raw.reshaped(dims)?;
+        // SAFETY: the same elements, uniquely borrowed via `&mut self`.
+        Ok(unsafe { PtrArray::from_raw_parts(raw.ptr, raw.shape, raw.strides) })
+    }
+
+    /// Read-only broadcast view (see [`ArrayView::broadcast_to`]).
+    ///
+    /// # Errors
+    /// As [`ArrayView::broadcast_to`].
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let a = s.alloc_filled([1], 2_u8);
+    ///     assert_eq!(a.broadcast_to([2, 2]).unwrap().to_vec(), [2, 2, 2, 2]);
+    /// });
+    /// ```
+    pub fn broadcast_to<const M: usize>(
+        &self,
+        dims: [usize; M],
+    ) -> Result<ArrayView<'_, T, M>, ShapeError> {
+        self.view().broadcast_to(dims)
+    }
+
+    /// Two mutable halves: indices `..i` and `i..` of `axis`; they can be
+    /// used at the same time, for example on two threads.
+    ///
+    /// # Panics
+    /// If `axis` is out of bounds or `i` exceeds its length.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let mut a = s.alloc::<u32, 2>([4, 2]);
+    ///     let (mut top, mut bottom) = a.split_at_mut(0, 1);
+    ///     std::thread::scope(|t| {
+    ///         t.spawn(|| top.fill(1));
+    ///         t.spawn(|| bottom.fill(2));
+    ///     });
+    ///     assert_eq!(a.to_vec(), [1, 1, 2, 2, 2, 2, 2, 2]);
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn split_at_mut(
+        &mut self,
+        axis: usize,
+        i: usize,
+    ) -> (PtrArray<'_, T, N>, PtrArray<'_, T, N>) {
+        let (l, r) = self.raw.split(axis, i);
+        // SAFETY: the halves cover disjoint index ranges of `axis`, hence
+        // disjoint elements (allocations never alias indices), each uniquely
+        // borrowed for the borrow of `self`.
+        unsafe {
+            (
+                PtrArray::from_raw_parts(l.ptr, l.shape, l.strides),
+                PtrArray::from_raw_parts(r.ptr, r.shape, r.strides),
+            )
+        }
+    }
+
+    /// A mutable view whose layout `f` derives from this one (a subset or
+    /// rearrangement of the same elements, never repeating one).
+    fn reborrow_with(
+        &mut self,
+        f: impl FnOnce(RawArray<T, N>) -> RawArray<T, N>,
+    ) -> PtrArray<'_, T, N> {
+        let raw = f(self.raw);
+        // SAFETY: every caller passes a permutation or slice, which maps
+        // distinct indices to distinct elements of `self`, uniquely borrowed
+        // via `&mut self`.
+        unsafe { PtrArray::from_raw_parts(raw.ptr, raw.shape, raw.strides) }
+    }
+}

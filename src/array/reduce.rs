@@ -1,0 +1,2 @@
+//! Reductions: sums, products, extrema, dot products, norms, folds, and
+//! their per-axis forms.
