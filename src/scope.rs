@@ -172,7 +172,7 @@ impl<'s> Scope<'s> {
         // SAFETY: `ptr` is valid for `bytes` = len * size_of::<T>() bytes,
         // aligned for T, for all of `'s` (freed only when the scope ends),
         // and handed out only here; MaybeUninit needs no initialisation.
-        Ok(unsafe { PtrArray::from_raw_parts(ptr.cast(), dims, layout::row_major_strides(&dims)) })
+        Ok(unsafe { PtrArray::from_raw(ptr.cast(), dims, layout::row_major_strides(&dims)) })
     }
 
     /// An array of shape `dims` whose elements are not initialised yet.

@@ -657,7 +657,7 @@ impl<'a, T, const N: usize> PtrArray<'a, T, N> {
     pub fn index_axis_mut<const M: usize>(&mut self, axis: usize, i: usize) -> PtrArray<'_, T, M> {
         let raw = self.raw.indexed::<M>(axis, i);
         // SAFETY: a subset of the elements, uniquely borrowed via `&mut self`.
-        unsafe { PtrArray::from_raw_parts(raw.ptr, raw.shape, raw.strides) }
+        unsafe { PtrArray::from_raw(raw.ptr, raw.shape, raw.strides) }
     }
 
     /// Read-only reshape of contiguous data (see [`ArrayView::reshape`]).
@@ -696,7 +696,7 @@ impl<'a, T, const N: usize> PtrArray<'a, T, N> {
     ) -> Result<PtrArray<'_, T, M>, ShapeError> {
         let raw = self.raw.reshaped(dims)?;
         // SAFETY: the same elements, uniquely borrowed via `&mut self`.
-        Ok(unsafe { PtrArray::from_raw_parts(raw.ptr, raw.shape, raw.strides) })
+        Ok(unsafe { PtrArray::from_raw(raw.ptr, raw.shape, raw.strides) })
     }
 
     /// Read-only broadcast view (see [`ArrayView::broadcast_to`]).
@@ -746,8 +746,8 @@ impl<'a, T, const N: usize> PtrArray<'a, T, N> {
         // borrowed for the borrow of `self`.
         unsafe {
             (
-                PtrArray::from_raw_parts(l.ptr, l.shape, l.strides),
-                PtrArray::from_raw_parts(r.ptr, r.shape, r.strides),
+                PtrArray::from_raw(l.ptr, l.shape, l.strides),
+                PtrArray::from_raw(r.ptr, r.shape, r.strides),
             )
         }
     }
@@ -762,6 +762,6 @@ impl<'a, T, const N: usize> PtrArray<'a, T, N> {
         // SAFETY: every caller passes a permutation or slice, which maps
         // distinct indices to distinct elements of `self`, uniquely borrowed
         // via `&mut self`.
-        unsafe { PtrArray::from_raw_parts(raw.ptr, raw.shape, raw.strides) }
+        unsafe { PtrArray::from_raw(raw.ptr, raw.shape, raw.strides) }
     }
 }

@@ -4,6 +4,7 @@ use core::fmt;
 use core::marker::PhantomData;
 use core::slice;
 
+use super::layout;
 use super::raw::{Cursor, RawArray};
 
 enum Walk<S, T, const N: usize> {
@@ -196,6 +197,60 @@ impl<T, const N: usize> fmt::Debug for IterMut<'_, T, N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("IterMut")
             .field("remaining", &self.len())
+            .finish()
+    }
+}
+
+/// Iterator over `(index, &T)` in logical row-major order, from
+/// [`ArrayView::indexed_iter`](super::ArrayView::indexed_iter) and
+/// [`PtrArray::indexed_iter`](super::PtrArray::indexed_iter).
+///
+/// ```
+/// bumper::no_escape(|s| {
+///     let a = s.alloc_from_slice([2, 2], &[5, 6, 7, 8]);
+///     let v: Vec<([usize; 2], i32)> = a.indexed_iter().map(|(i, &x)| (i, x)).collect();
+///     assert_eq!(v, [([0, 0], 5), ([0, 1], 6), ([1, 0], 7), ([1, 1], 8)]);
+/// });
+/// ```
+pub struct IndexedIter<'a, T, const N: usize> {
+    iter: Iter<'a, T, N>,
+    index: [usize; N],
+    shape: [usize; N],
+}
+
+impl<'a, T, const N: usize> IndexedIter<'a, T, N> {
+    pub(crate) fn new(iter: Iter<'a, T, N>, shape: [usize; N]) -> Self {
+        IndexedIter {
+            iter,
+            index: [0; N],
+            shape,
+        }
+    }
+}
+
+impl<'a, T, const N: usize> Iterator for IndexedIter<'a, T, N> {
+    type Item = ([usize; N], &'a T);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        let x = self.iter.next()?;
+        let i = self.index;
+        layout::advance_row_major(&mut self.index, &self.shape);
+        Some((i, x))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.iter.size_hint()
+    }
+}
+
+impl<T, const N: usize> ExactSizeIterator for IndexedIter<'_, T, N> {}
+
+impl<T, const N: usize> fmt::Debug for IndexedIter<'_, T, N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IndexedIter")
+            .field("next_index", &self.index)
+            .field("remaining", &self.iter.len())
             .finish()
     }
 }

@@ -28,6 +28,6 @@ mod view;
 
 pub use axes::Slice;
 pub use error::ShapeError;
-pub use iter::{Iter, IterMut};
+pub use iter::{IndexedIter, Iter, IterMut};
 pub use ptr_array::PtrArray;
 pub use view::ArrayView;

@@ -6,7 +6,8 @@ use core::ops::{Index, IndexMut};
 use core::ptr::NonNull;
 use core::slice;
 
-use super::iter::{Iter, IterMut};
+use super::error::ShapeError;
+use super::iter::{IndexedIter, Iter, IterMut};
 use super::raw::RawArray;
 use super::ArrayView;
 
@@ -46,11 +47,7 @@ impl<'a, T, const N: usize> PtrArray<'a, T, N> {
     /// `'a`, no two in-bounds indices share an element, and nothing else
     /// accesses the elements during `'a`.
     #[inline(always)]
-    pub(crate) unsafe fn from_raw_parts(
-        ptr: NonNull<T>,
-        shape: [usize; N],
-        strides: [isize; N],
-    ) -> Self {
+    pub(crate) unsafe fn from_raw(ptr: NonNull<T>, shape: [usize; N], strides: [isize; N]) -> Self {
         PtrArray {
             raw: RawArray {
                 ptr,
@@ -59,6 +56,73 @@ impl<'a, T, const N: usize> PtrArray<'a, T, N> {
             },
             _life: PhantomData,
         }
+    }
+
+    /// A mutable array over memory you lend it, in row-major order.
+    ///
+    /// # Errors
+    /// [`ShapeError::LengthMismatch`] if `dims` does not hold `data.len()` elements.
+    ///
+    /// ```
+    /// use bumper::PtrArray;
+    ///
+    /// let mut data = [0.0; 6];
+    /// let mut m = PtrArray::from_slice_mut([2, 3], &mut data).unwrap();
+    /// m[[1, 2]] = 1.0;
+    /// assert_eq!(data[5], 1.0);
+    /// ```
+    pub fn from_slice_mut(dims: [usize; N], data: &'a mut [T]) -> Result<Self, ShapeError> {
+        let len = data.len();
+        if super::layout::checked_len(&dims) != Some(len) {
+            return Err(ShapeError::LengthMismatch {
+                dims: dims.to_vec(),
+                expected: super::layout::checked_len(&dims).unwrap_or(usize::MAX),
+                actual: len,
+            });
+        }
+        let ptr = NonNull::from(data).cast::<T>();
+        // SAFETY: a slice is `len` initialised elements, exclusively
+        // borrowed for 'a; row-major strides map distinct indices to
+        // distinct elements.
+        Ok(unsafe { PtrArray::from_raw(ptr, dims, super::layout::row_major_strides(&dims)) })
+    }
+
+    /// A mutable array over memory you vouch for (see
+    /// [`ArrayView::from_raw_parts`]).
+    ///
+    /// # Safety
+    /// As [`ArrayView::from_raw_parts`], and in addition: nothing else
+    /// accesses the elements during `'a`, and no two in-bounds indices
+    /// address the same element (no stride-0 axes of length > 1).
+    ///
+    /// ```
+    /// use bumper::PtrArray;
+    ///
+    /// let mut data = [0u8; 4];
+    /// // SAFETY: a 2x2 column-major layout over the 4 elements, borrowed mutably.
+    /// let mut a = unsafe { PtrArray::from_raw_parts_mut(data.as_mut_ptr(), [2, 2], [1, 2]) };
+    /// a[[0, 1]] = 7;
+    /// assert_eq!(data, [0, 0, 7, 0]);
+    /// ```
+    pub unsafe fn from_raw_parts_mut(ptr: *mut T, shape: [usize; N], strides: [isize; N]) -> Self {
+        let ptr = NonNull::new(ptr).expect("PtrArray::from_raw_parts_mut: null pointer");
+        // SAFETY: the caller's guarantee.
+        unsafe { PtrArray::from_raw(ptr, shape, strides) }
+    }
+
+    /// Turns the unique borrow into a shared view for the whole of `'a`.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let v = s.alloc_filled([2], 3_u8).into_view();
+    ///     let w = v; // views are Copy
+    ///     assert_eq!(v.to_vec(), w.to_vec());
+    /// });
+    /// ```
+    pub fn into_view(self) -> ArrayView<'a, T, N> {
+        // SAFETY: `self` is consumed, so its unique access becomes shared
+        // access for the rest of 'a.
+        unsafe { ArrayView::from_raw(self.raw) }
     }
 
     /// A read-only view of the whole array, borrowing it.
@@ -91,7 +155,7 @@ impl<'a, T, const N: usize> PtrArray<'a, T, N> {
     #[inline]
     pub fn view_mut(&mut self) -> PtrArray<'_, T, N> {
         // SAFETY: `&mut self` grants unique access for the re-borrow.
-        unsafe { PtrArray::from_raw_parts(self.raw.ptr, self.raw.shape, self.raw.strides) }
+        unsafe { PtrArray::from_raw(self.raw.ptr, self.raw.shape, self.raw.strides) }
     }
 
     /// The length of each axis.
@@ -236,6 +300,18 @@ impl<'a, T, const N: usize> PtrArray<'a, T, N> {
         self.view().iter()
     }
 
+    /// Iterator over `(index, &element)` in logical row-major order.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let a = s.alloc_filled([2, 2], 1);
+    ///     assert_eq!(a.indexed_iter().map(|([i, j], x)| (i + j) * x).sum::<usize>(), 4);
+    /// });
+    /// ```
+    pub fn indexed_iter(&self) -> IndexedIter<'_, T, N> {
+        self.view().indexed_iter()
+    }
+
     /// Iterator over mutable references, in logical row-major order.
     ///
     /// ```
@@ -267,7 +343,7 @@ impl<'a, T, const N: usize> PtrArray<'a, T, N> {
     {
         match self.as_slice_mut() {
             Some(s) => s.fill(value),
-            None => self.iter_mut().for_each(|x| *x = value.clone()),
+            None => self.map_inplace(|x| *x = value.clone()),
         }
     }
 
@@ -308,7 +384,7 @@ impl<'a, T, const N: usize> PtrArray<'a, MaybeUninit<T>, N> {
     pub unsafe fn assume_init(self) -> PtrArray<'a, T, N> {
         // SAFETY: MaybeUninit<T> has T's layout; the caller guarantees every
         // element is initialised; access rights carry over unchanged.
-        unsafe { PtrArray::from_raw_parts(self.raw.ptr.cast(), self.raw.shape, self.raw.strides) }
+        unsafe { PtrArray::from_raw(self.raw.ptr.cast(), self.raw.shape, self.raw.strides) }
     }
 
     /// Writes `value` to every element and declares them initialised.

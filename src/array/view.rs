@@ -4,7 +4,7 @@ use core::marker::PhantomData;
 use core::ops::Index;
 use core::slice;
 
-use super::iter::Iter;
+use super::iter::{IndexedIter, Iter};
 use super::raw::RawArray;
 use super::PtrArray;
 
@@ -150,6 +150,49 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     pub fn iter(&self) -> Iter<'a, T, N> {
         // SAFETY: the view grants shared access to its elements for 'a.
         unsafe { Iter::new(self.raw) }
+    }
+
+    /// Iterator over `(index, &element)` in logical row-major order.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let a = s.alloc_with([2, 3], |[i, j]| 10 * i + j);
+    ///     assert!(a.view().indexed_iter().all(|([i, j], &x)| x == 10 * i + j));
+    /// });
+    /// ```
+    pub fn indexed_iter(&self) -> IndexedIter<'a, T, N> {
+        IndexedIter::new(self.iter(), self.raw.shape)
+    }
+
+    /// A view of memory you vouch for: element `[i, j, ...]` is at
+    /// `ptr.offset(i * strides[0] + j * strides[1] + ...)`. The way in from
+    /// other array libraries, e.g. an `ndarray` view (see the crate docs).
+    ///
+    /// # Safety
+    /// For `'a`, every in-bounds index must address an initialised `T` inside
+    /// one allocation that nothing writes to; `ptr` must be non-null and
+    /// aligned; the element count must fit in `isize`.
+    ///
+    /// ```
+    /// use bumper::ArrayView;
+    ///
+    /// let data = [1, 2, 3, 4, 5, 6];
+    /// // SAFETY: a 3x2 column-major view of the 6 elements of `data`.
+    /// let v = unsafe { ArrayView::from_raw_parts(data.as_ptr(), [3, 2], [1, 3]) };
+    /// assert_eq!(v.to_vec(), [1, 4, 2, 5, 3, 6]);
+    /// ```
+    pub unsafe fn from_raw_parts(ptr: *const T, shape: [usize; N], strides: [isize; N]) -> Self {
+        let ptr = core::ptr::NonNull::new(ptr.cast_mut())
+            .expect("ArrayView::from_raw_parts: null pointer");
+        // SAFETY: the caller's guarantee is the RawArray invariant for 'a,
+        // with shared access.
+        unsafe {
+            ArrayView::from_raw(RawArray {
+                ptr,
+                shape,
+                strides,
+            })
+        }
     }
 
     /// A copy of the view (views are `Copy`; this mirrors [`PtrArray::view`]).
