@@ -62,6 +62,21 @@ impl Slice {
         }
     }
 
+    /// The range in Rust syntax, for messages: `2..5`, `1..=3`, `..`.
+    fn range_text(&self) -> String {
+        let start = match self.start {
+            Bound::Included(s) => s.to_string(),
+            Bound::Excluded(s) => format!("{}", s as u128 + 1),
+            Bound::Unbounded => String::new(),
+        };
+        let end = match self.end {
+            Bound::Included(e) => format!("..={e}"),
+            Bound::Excluded(e) => format!("..{e}"),
+            Bound::Unbounded => "..".to_string(),
+        };
+        start + &end
+    }
+
     /// The first index, the count and the step on an axis of length `len`.
     #[track_caller]
     fn resolve(&self, axis: usize, len: usize) -> (usize, usize, isize) {
@@ -78,8 +93,8 @@ impl Slice {
         let (start, end) = match (start, end) {
             (Some(s), Some(e)) if s <= e && e <= len => (s, e),
             _ => panic!(
-                "slice {:?}..{:?} is out of bounds for axis {axis} of length {len}",
-                self.start, self.end
+                "slice {} is out of bounds for axis {axis} of length {len}",
+                self.range_text()
             ),
         };
         let step = self.step.unsigned_abs();
