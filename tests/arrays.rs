@@ -81,3 +81,23 @@ fn view_mut_reborrows() {
         assert_eq!(a.to_vec(), [4, 8, 12]);
     });
 }
+
+#[test]
+fn strided_iteration_in_logical_order() {
+    bumper::no_escape(|s| {
+        let a = s.alloc_with([3, 4], |[i, j]| 10 * i + j);
+        let t = a.t(); // 4x3, strides [1, 4]
+        let expect = [0, 10, 20, 1, 11, 21, 2, 12, 22, 3, 13, 23];
+        assert_eq!(t.iter().copied().collect::<Vec<_>>(), expect);
+        // fold from the start walks rows; after next() it goes element-wise.
+        assert_eq!(t.iter().fold(0, |acc, &x| acc * 3 % 1_000_003 + x), {
+            expect.iter().fold(0, |acc, &x| acc * 3 % 1_000_003 + x)
+        });
+        let mut it = t.iter();
+        assert_eq!(it.next(), Some(&0));
+        assert_eq!(it.len(), 11);
+        assert_eq!(it.copied().collect::<Vec<_>>(), expect[1..]);
+        let rev = a.slice_axis_step(1, .., -2); // columns 3 and 1
+        assert_eq!(rev.iter().sum::<usize>(), 3 + 1 + 13 + 11 + 23 + 21);
+    });
+}

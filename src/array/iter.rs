@@ -113,14 +113,8 @@ impl<'a, T, const N: usize> Iterator for Iter<'a, T, N> {
     fn fold<B, F: FnMut(B, &'a T) -> B>(self, init: B, mut f: F) -> B {
         match self.walk {
             Walk::Slice(it) => it.fold(init, f),
-            Walk::Strided(mut c) => {
-                let mut acc = init;
-                while let Some(p) = c.next() {
-                    // SAFETY: as in `next`.
-                    acc = f(acc, unsafe { p.as_ref() });
-                }
-                acc
-            }
+            // SAFETY: as in `next`: each element once, readable for 'a.
+            Walk::Strided(c) => c.fold(init, |acc, p| f(acc, unsafe { p.as_ref() })),
         }
     }
 
@@ -158,14 +152,8 @@ impl<'a, T, const N: usize> Iterator for IterMut<'a, T, N> {
     fn fold<B, F: FnMut(B, &'a mut T) -> B>(self, init: B, mut f: F) -> B {
         match self.walk {
             Walk::Slice(it) => it.fold(init, f),
-            Walk::Strided(mut c) => {
-                let mut acc = init;
-                while let Some(mut p) = c.next() {
-                    // SAFETY: as in `next`.
-                    acc = f(acc, unsafe { p.as_mut() });
-                }
-                acc
-            }
+            // SAFETY: as in `next`: each element once, exclusively ours for 'a.
+            Walk::Strided(c) => c.fold(init, |acc, mut p| f(acc, unsafe { p.as_mut() })),
         }
     }
 

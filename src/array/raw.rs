@@ -94,6 +94,41 @@ impl<T, const N: usize> Cursor<T, N> {
         self.remaining
     }
 
+    /// Folds over the remaining elements in order. A cursor that has not
+    /// moved yet walks whole rows (one stride step per element, no index
+    /// bookkeeping); one already in the middle goes element by element.
+    #[inline]
+    pub(crate) fn fold<B>(mut self, init: B, mut f: impl FnMut(B, NonNull<T>) -> B) -> B {
+        let mut acc = Some(init);
+        if self.remaining == self.raw.len() {
+            let base = self.raw.ptr;
+            layout::for_each_row(
+                &self.raw.shape,
+                [&self.raw.strides],
+                layout::Order::Logical,
+                |[off], [stride], len| {
+                    let mut a = acc.take().expect("set between rows");
+                    // SAFETY: the row starts at an element of the array.
+                    let mut p = unsafe { base.offset(off) };
+                    for k in 0..len {
+                        a = f(a, p);
+                        if k + 1 < len {
+                            // SAFETY: index `k + 1` of the row is in bounds.
+                            p = unsafe { p.offset(stride) };
+                        }
+                    }
+                    acc = Some(a);
+                },
+            );
+            return acc.expect("set after the last row");
+        }
+        let mut a = acc.take().expect("set above");
+        while let Some(p) = self.next() {
+            a = f(a, p);
+        }
+        a
+    }
+
     #[inline]
     pub(crate) fn next(&mut self) -> Option<NonNull<T>> {
         if self.remaining == 0 {
