@@ -24,10 +24,14 @@ mod ops;
 mod ptr_array;
 mod raw;
 mod reduce;
+#[cfg(feature = "serde")]
+mod serialize;
 mod view;
 
 pub use axes::Slice;
 pub use error::ShapeError;
 pub use iter::{IndexedIter, Iter, IterMut};
 pub use ptr_array::PtrArray;
+#[cfg(feature = "serde")]
+pub use serialize::ArraySeed;
 pub use view::ArrayView;
