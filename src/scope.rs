@@ -16,7 +16,7 @@ use core::ptr::NonNull;
 
 use crate::array::{layout, PtrArray};
 use crate::buffer::bump::{Bump, ScopeMark};
-use crate::buffer::{AllocError, Buffer, Checkpoint, SlabBuffer};
+use crate::buffer::{AllocError, Buffer, BufferStats, Checkpoint, SlabBuffer};
 
 /// A checkpoint scope on a buffer: allocate from it with [`alloc`](Scope::alloc)
 /// and friends; everything is freed when the scope's closure returns.
@@ -653,6 +653,23 @@ pub fn with_default_buffer<R>(f: impl FnOnce(&dyn Buffer) -> R) -> R {
             Some(p) => f(unsafe { p.as_ref() }),
         }
     })
+}
+
+/// What the current default buffer holds: this thread's own, or the one an
+/// enclosing [`with_buffer`] installed. In a rayon job, that is the
+/// worker's buffer (see `bumper::par::worker_buffer_stats` for all workers).
+///
+/// ```
+/// bumper::no_escape(|s| {
+///     let _a = s.alloc::<u8, 1>([1000]);
+///     assert!(bumper::default_buffer_stats().used_bytes >= 1000);
+/// });
+/// let st = bumper::default_buffer_stats();
+/// assert_eq!(st.open_scopes, 0);
+/// assert!(st.high_water_bytes >= 1000);
+/// ```
+pub fn default_buffer_stats() -> BufferStats {
+    with_default_buffer(|b| b.stats())
 }
 
 /// Resets this thread's own default buffer: frees everything in it and

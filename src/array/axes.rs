@@ -157,8 +157,8 @@ impl<T, const N: usize> RawArray<T, N> {
     pub(crate) fn sliced(self, slices: [Slice; N]) -> Self {
         let mut out = self;
         let mut offset = 0isize;
-        for axis in 0..N {
-            let (first, count, step) = slices[axis].resolve(axis, self.shape[axis]);
+        for (axis, slice) in slices.iter().enumerate() {
+            let (first, count, step) = slice.resolve(axis, self.shape[axis]);
             if count > 0 {
                 offset += first as isize * self.strides[axis];
             }
@@ -759,6 +759,35 @@ impl<'a, T, const N: usize> PtrArray<'a, T, N> {
         // SAFETY: the halves cover disjoint index ranges of `axis`, hence
         // disjoint elements (allocations never alias indices), each uniquely
         // borrowed for the borrow of `self`.
+        unsafe {
+            (
+                PtrArray::from_raw(l.ptr, l.shape, l.strides),
+                PtrArray::from_raw(r.ptr, r.shape, r.strides),
+            )
+        }
+    }
+
+    /// Splits the array itself (not a borrow of it) into indices `..i` and
+    /// `i..` of `axis`: both halves keep the full lifetime `'a`, so they can
+    /// be moved into other threads' jobs.
+    ///
+    /// # Panics
+    /// If `axis` is out of bounds or `i` exceeds its length.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let a = s.alloc_with([4], |[i]| i as u32);
+    ///     let (mut l, mut r) = a.into_split_at(0, 1);
+    ///     l.fill(9);
+    ///     r += 1;
+    ///     assert_eq!((l.to_vec(), r.to_vec()), (vec![9], vec![2, 3, 4]));
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn into_split_at(self, axis: usize, i: usize) -> (PtrArray<'a, T, N>, PtrArray<'a, T, N>) {
+        let (l, r) = self.raw.split(axis, i);
+        // SAFETY: `self` is consumed; the halves cover disjoint index ranges
+        // of `axis`, hence disjoint elements, each uniquely owned for 'a.
         unsafe {
             (
                 PtrArray::from_raw(l.ptr, l.shape, l.strides),
