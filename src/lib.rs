@@ -93,11 +93,15 @@
 
 pub mod array;
 pub mod buffer;
+#[cfg(feature = "rayon")]
+pub mod par;
 mod scope;
 
 pub use array::{ArrayView, PtrArray};
 pub use buffer::{AllocBuffer, AllocError, Buffer, BufferStats, Checkpoint, SlabBuffer};
-pub use scope::{no_escape, reset_default_buffer, with_buffer, with_default_buffer, Scope};
+pub use scope::{
+    default_buffer_stats, no_escape, reset_default_buffer, with_buffer, with_default_buffer, Scope,
+};
 
 /// The README's example, compiled and run as a doctest.
 #[cfg(doctest)]

@@ -1654,7 +1654,7 @@ fn check_reductions<T: Num, const N: usize, const M: usize>(
         let c = make_source::<T, N>(s, bad, src, false);
         prop_assert_eq!(
             v.try_dot(c.view()),
-            Err(ShapeError::Incompatible {
+            Err(ShapeError::ShapeMismatch {
                 left: shape.to_vec(),
                 right: bad.to_vec(),
             })

@@ -11,18 +11,18 @@ use ndarray::{Array2, ShapeBuilder};
 fn to_ndarray<'a, T>(v: ArrayView<'a, T, 2>) -> ndarray::ArrayView2<'a, T> {
     let (shape, strides) = (v.shape(), v.strides());
     let mut low = v.as_ptr();
-    for k in 0..2 {
-        if strides[k] < 0 && shape[k] > 0 {
-            // SAFETY: the last index of axis k is in bounds.
-            low = unsafe { low.offset(strides[k] * (shape[k] as isize - 1)) };
+    for (&len, &stride) in shape.iter().zip(&strides) {
+        if stride < 0 && len > 0 {
+            // SAFETY: the last index of this axis is in bounds.
+            low = unsafe { low.offset(stride * (len as isize - 1)) };
         }
     }
     let abs = strides.map(|s| s.unsigned_abs());
     // SAFETY: the bumper view guarantees these elements are valid and shared
     // for 'a; ndarray gets the same layout with every axis forwards.
     let mut nd = unsafe { ndarray::ArrayView2::from_shape_ptr(shape.strides(abs), low) };
-    for k in 0..2 {
-        if strides[k] < 0 {
+    for (k, &stride) in strides.iter().enumerate() {
+        if stride < 0 {
             nd.invert_axis(ndarray::Axis(k));
         }
     }

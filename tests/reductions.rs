@@ -239,7 +239,7 @@ fn try_dot_and_dot_need_equal_shapes() {
         let b = s.alloc::<f64, 2>([3, 2]);
         assert_eq!(
             a.try_dot(&b),
-            Err(ShapeError::Incompatible {
+            Err(ShapeError::ShapeMismatch {
                 left: vec![2, 3],
                 right: vec![3, 2]
             })
@@ -253,7 +253,7 @@ fn try_dot_and_dot_need_equal_shapes() {
 
 #[test]
 #[should_panic(
-    expected = "dot: shapes [2, 3] and [3, 2] differ; dot needs arrays of the same shape"
+    expected = "dot: shapes [2, 3] and [3, 2] differ; the operation needs arrays of the same shape"
 )]
 fn dot_shape_mismatch_panics_with_both_shapes() {
     bumper::no_escape(|s| {

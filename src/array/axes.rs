@@ -238,10 +238,6 @@ impl<T, const N: usize> RawArray<T, N> {
                 return Err(incompatible());
             }
         }
-        // An empty array cannot be broadcast to a non-empty shape.
-        if self.len() == 0 && !dims.contains(&0) {
-            return Err(incompatible());
-        }
         Ok(RawArray {
             ptr: self.ptr,
             shape: dims,

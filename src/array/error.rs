@@ -35,6 +35,14 @@ pub enum ShapeError {
         /// Shape of the right-hand array.
         right: Vec<usize>,
     },
+    /// An operation without broadcasting (such as `dot`) needs two arrays
+    /// of exactly the same shape.
+    ShapeMismatch {
+        /// Shape of the left-hand array.
+        left: Vec<usize>,
+        /// Shape of the right-hand array.
+        right: Vec<usize>,
+    },
     /// The number of elements of `dims` is not the number of elements given.
     LengthMismatch {
         /// The requested shape.
@@ -78,6 +86,12 @@ impl fmt::Display for ShapeError {
             ShapeError::Incompatible { left, right } => write!(
                 f,
                 "shapes {} and {} are not compatible: each axis must be equal or 1 in the right-hand shape",
+                Dims(left),
+                Dims(right)
+            ),
+            ShapeError::ShapeMismatch { left, right } => write!(
+                f,
+                "shapes {} and {} differ; the operation needs arrays of the same shape",
                 Dims(left),
                 Dims(right)
             ),

@@ -128,7 +128,12 @@ pub(crate) fn for_each_row<const K: usize, const N: usize>(
         }
     }
     if order == Order::Memory && K > 0 {
-        axes[..n].sort_by_key(|&a| core::cmp::Reverse(strides[0][a].unsigned_abs()));
+        // Largest stride outermost; broadcast axes (stride 0) outermost of
+        // all, so inner rows never just repeat one element.
+        axes[..n].sort_by_key(|&a| match strides[0][a].unsigned_abs() {
+            0 => core::cmp::Reverse(usize::MAX),
+            s => core::cmp::Reverse(s),
+        });
     }
     // Merge axes: (outer, inner) become one when stepping the outer axis
     // equals running off the end of the inner one, in every layout.
@@ -188,7 +193,6 @@ pub(crate) fn for_each_row<const K: usize, const N: usize>(
 /// If the elements of this layout fill one contiguous block of memory (in
 /// any axis order, with any axis reversed), the element offset of the
 /// block's lowest address and the element count.
-#[allow(dead_code)] // used by the reductions
 pub(crate) fn memory_block<const N: usize>(
     shape: &[usize; N],
     strides: &[isize; N],
@@ -315,6 +319,11 @@ mod tests {
         );
         // ...memory order makes it one contiguous row.
         assert_eq!(rows([2, 3], [[1, 2]], Order::Memory), [([0], [1], 6)]);
+        // A broadcast axis goes outermost in memory order.
+        assert_eq!(
+            rows([3, 2], [[1, 0]], Order::Memory),
+            [([0], [1], 3), ([0], [1], 3)]
+        );
         // A broadcast row (stride 0 on axis 0) next to a full array.
         assert_eq!(
             rows([2, 3], [[3, 1], [0, 1]], Order::Logical),

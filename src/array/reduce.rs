@@ -910,7 +910,11 @@ unsafe fn add_rows<T: Copy>(
 #[inline(never)]
 #[track_caller]
 fn dot_shape_panic(left: &[usize], right: &[usize]) -> ! {
-    panic!("dot: shapes {left:?} and {right:?} differ; dot needs arrays of the same shape")
+    let e = ShapeError::ShapeMismatch {
+        left: left.to_vec(),
+        right: right.to_vec(),
+    };
+    panic!("dot: {e}")
 }
 
 #[cold]
@@ -1042,7 +1046,7 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     /// summed pairwise like [`sum`](ArrayView::sum).
     ///
     /// # Errors
-    /// [`ShapeError::Incompatible`] if the shapes differ (there is no
+    /// [`ShapeError::ShapeMismatch`] if the shapes differ (there is no
     /// broadcasting here).
     ///
     /// ```
@@ -1055,7 +1059,7 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     ///     let c = s.alloc::<f64, 1>([2]);
     ///     assert_eq!(
     ///         a.view().try_dot(&c),
-    ///         Err(ShapeError::Incompatible { left: vec![3], right: vec![2] })
+    ///         Err(ShapeError::ShapeMismatch { left: vec![3], right: vec![2] })
     ///     );
     /// });
     /// ```
@@ -1065,7 +1069,7 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     {
         let b = other.into();
         if self.raw.shape != b.raw.shape {
-            return Err(ShapeError::Incompatible {
+            return Err(ShapeError::ShapeMismatch {
                 left: self.raw.shape.to_vec(),
                 right: b.raw.shape.to_vec(),
             });
@@ -1440,7 +1444,7 @@ impl<T, const N: usize> PtrArray<'_, T, N> {
     /// The dot product (see [`ArrayView::try_dot`]).
     ///
     /// # Errors
-    /// [`ShapeError::Incompatible`] if the shapes differ.
+    /// [`ShapeError::ShapeMismatch`] if the shapes differ.
     ///
     /// ```
     /// bumper::no_escape(|s| {
