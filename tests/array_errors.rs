@@ -1,21 +1,10 @@
 //! Bad input to the array API: each gives the documented panic message or
 //! `ShapeError`, and the arrays involved are unchanged and usable after.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
-
+mod common;
 use bumper::array::{ShapeError, Slice};
 use bumper::ArrayView;
-
-fn panic_message(f: impl FnOnce()) -> String {
-    let err = catch_unwind(AssertUnwindSafe(f)).expect_err("expected a panic");
-    match err.downcast::<String>() {
-        Ok(s) => *s,
-        Err(e) => e
-            .downcast_ref::<&str>()
-            .expect("a string panic")
-            .to_string(),
-    }
-}
+use common::panic_message;
 
 #[test]
 fn view_bounds_panic_with_the_numbers() {

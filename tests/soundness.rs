@@ -5,21 +5,9 @@
 //!
 //! The rules checked at compile time are in `tests/compile_fail/`.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
-
+mod common;
 use bumper::{AllocBuffer, AllocError, Buffer, PtrArray, SlabBuffer};
-
-/// Runs `f`, expects a panic, returns its message.
-fn panic_message(f: impl FnOnce()) -> String {
-    let err = catch_unwind(AssertUnwindSafe(f)).expect_err("expected a panic");
-    match err.downcast::<String>() {
-        Ok(s) => *s,
-        Err(e) => e
-            .downcast_ref::<&str>()
-            .expect("a string panic")
-            .to_string(),
-    }
-}
+use common::panic_message;
 
 /// Allocates, writes and reads back, to show a buffer still works.
 fn still_works(buf: &impl Buffer) {
