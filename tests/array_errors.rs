@@ -139,3 +139,18 @@ fn incompatible_elementwise_operations() {
         );
     });
 }
+
+#[test]
+fn views_of_empty_arrays_keep_their_pointer() {
+    // Regression (found by Miri in array_props): index_axis on an array that
+    // is empty along another axis moved a dangling pointer.
+    bumper::no_escape(|s| {
+        let a = s.alloc::<u64, 3>([2, 0, 3]);
+        let r = a.slice_axis_step(2, .., -1); // negative stride
+        let row = r.index_axis::<2>(2, 2);
+        assert_eq!((row.shape(), row.len()), ([2, 0], 0));
+        assert_eq!(row.as_ptr(), a.as_ptr());
+        let (l, rr) = r.split_at(0, 1);
+        assert_eq!((l.len(), rr.len()), (0, 0));
+    });
+}

@@ -184,9 +184,17 @@ impl<T, const N: usize> RawArray<T, N> {
             self.shape[axis]
         );
         let keep = |k: usize| if k < axis { k } else { k + 1 };
+        // An array with an empty axis has no elements: its pointer may be
+        // dangling, so it must not move.
+        let offset = if self.shape.contains(&0) {
+            0
+        } else {
+            i as isize * self.strides[axis]
+        };
         RawArray {
-            // SAFETY: `i` is in bounds on `axis`, index 0 on the others.
-            ptr: unsafe { self.ptr.offset(i as isize * self.strides[axis]) },
+            // SAFETY: either 0, or `i` is in bounds on `axis` (index 0 on the
+            // others) of a non-empty array: the offset of an element.
+            ptr: unsafe { self.ptr.offset(offset) },
             shape: core::array::from_fn(|k| self.shape[keep(k)]),
             strides: core::array::from_fn(|k| self.strides[keep(k)]),
         }
