@@ -72,19 +72,17 @@ impl<'a, T, const N: usize> PtrArray<'a, T, N> {
     /// assert_eq!(data[5], 1.0);
     /// ```
     pub fn from_slice_mut(dims: [usize; N], data: &'a mut [T]) -> Result<Self, ShapeError> {
-        let len = data.len();
-        if super::layout::checked_len(&dims) != Some(len) {
-            return Err(ShapeError::LengthMismatch {
-                dims: dims.to_vec(),
-                expected: super::layout::checked_len(&dims).unwrap_or(usize::MAX),
-                actual: len,
-            });
-        }
-        let ptr = NonNull::from(data).cast::<T>();
+        let flat = RawArray {
+            shape: [data.len()],
+            strides: [1],
+            ptr: NonNull::from(data).cast::<T>(),
+        };
+        // The same length check as `reshape` (a flat slice is contiguous).
+        let raw = flat.reshaped(dims)?;
         // SAFETY: a slice is `len` initialised elements, exclusively
         // borrowed for 'a; row-major strides map distinct indices to
         // distinct elements.
-        Ok(unsafe { PtrArray::from_raw(ptr, dims, super::layout::row_major_strides(&dims)) })
+        Ok(unsafe { PtrArray::from_raw(raw.ptr, raw.shape, raw.strides) })
     }
 
     /// A mutable array over memory you vouch for (see
