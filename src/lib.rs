@@ -91,6 +91,8 @@
 #![warn(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
 
+#[cfg(feature = "allocator-api2")]
+mod alloc_api;
 pub mod array;
 pub mod buffer;
 #[cfg(feature = "rayon")]

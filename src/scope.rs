@@ -52,10 +52,10 @@ use crate::buffer::{AllocError, Buffer, BufferStats, Checkpoint, SlabBuffer};
 /// });
 /// ```
 pub struct Scope<'s> {
-    bump: &'s Bump,
-    buf: &'s dyn Buffer,
+    pub(crate) bump: &'s Bump,
+    pub(crate) buf: &'s dyn Buffer,
     /// This scope's nesting depth on `buf` (0: the buffer itself).
-    depth: usize,
+    pub(crate) depth: usize,
     _marker: ScopeMarker<'s>,
 }
 

@@ -1,0 +1,1 @@
+//! `allocator_api2::alloc::Allocator` for `&Scope` (feature `allocator-api2`).
