@@ -422,15 +422,15 @@ fn alloc_failed(e: AllocError) -> ! {
 struct ScopeGuard<'b, B: Buffer + ?Sized> {
     buf: &'b B,
     mark: ScopeMark,
-    depth: usize,
 }
 
 impl<B: Buffer + ?Sized> Drop for ScopeGuard<'_, B> {
     #[inline(always)]
     fn drop(&mut self) {
         let bump = self.buf.bump();
-        debug_assert_eq!(bump.depth.get(), self.depth, "scopes close in LIFO order");
-        bump.depth.set(self.depth - 1);
+        // Scopes close in LIFO order (they are closures; unwinding runs
+        // their guards innermost first), so this one is the innermost.
+        bump.depth.set(bump.depth.get() - 1);
         if !bump.restore_scope_fast(&self.mark) {
             // SAFETY: this scope is the innermost (scopes on a buffer nest
             // like the closures that hold them) and `mark` is its entry
@@ -438,7 +438,7 @@ impl<B: Buffer + ?Sized> Drop for ScopeGuard<'_, B> {
             // arrays carry the scope's lifetime, which has ended), from scopes
             // nested in it (already closed), or nowhere else: the depth check
             // refused outer scopes and the buffer itself while it was open.
-            unsafe { self.buf.restore_scope(&self.mark) }
+            unsafe { self.buf.restore_scope(self.mark) }
         }
     }
 }
@@ -454,7 +454,6 @@ pub(crate) fn enter<B: Buffer + ?Sized, R>(
     let _guard = ScopeGuard {
         buf,
         mark: bump.scope_mark(),
-        depth,
     };
     bump.depth.set(depth);
     let mut scope = Scope {

@@ -174,17 +174,22 @@ impl Bump {
     #[inline(always)]
     pub(crate) fn try_bump(&self, size: usize, align: usize) -> Option<NonNull<u8>> {
         debug_assert!(align.is_power_of_two());
+        // No request above isize::MAX bytes can be served; refusing it here
+        // (a compare that constant sizes fold away) keeps `pad + size` from
+        // overflowing: `pad < align <= 2^(usize::BITS - 1)`.
+        if size > isize::MAX as usize {
+            return None;
+        }
         let ptr = self.ptr.get();
         let addr = ptr.addr();
         let pad = addr.wrapping_neg() & (align - 1);
-        let remaining = self.end.get().addr() - addr;
-        if pad <= remaining && size <= remaining - pad {
-            let p = ptr.wrapping_add(pad);
-            self.ptr.set(p.wrapping_add(size));
-            // SAFETY: `p` lies in `[ptr, end]`; `ptr` is either inside a live
-            // chunk (non-null) or the non-null EMPTY_ADDR, and `pad + size <=
-            // end - ptr` so no wrap-around to null happened.
-            Some(unsafe { NonNull::new_unchecked(p) })
+        let need = pad + size;
+        if need <= self.end.get().addr() - addr {
+            self.ptr.set(ptr.wrapping_add(need));
+            // SAFETY: `ptr + pad` lies in `[ptr, end]`; `ptr` is either
+            // inside a live chunk (non-null) or the non-null EMPTY_ADDR, and
+            // `pad + size <= end - ptr`, so no wrap-around to null happened.
+            Some(unsafe { NonNull::new_unchecked(ptr.wrapping_add(pad)) })
         } else {
             None
         }

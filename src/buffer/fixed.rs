@@ -208,7 +208,7 @@ impl<S> sealed::Sealed for AllocBuffer<S> {
             .set_chunk(self.base.as_ptr(), self.capacity, cp.offset);
     }
 
-    unsafe fn restore_scope(&self, mark: &ScopeMark) {
+    unsafe fn restore_scope(&self, mark: ScopeMark) {
         // Never reached: a fixed buffer has no slow-path events, so its
         // generation never changes and scopes restore on the fast path.
         self.bump

@@ -114,7 +114,7 @@ pub(crate) mod sealed {
         /// # Safety
         /// `mark` was taken by the innermost open scope, which is ending, and
         /// nothing allocated after it is still in use.
-        unsafe fn restore_scope(&self, mark: &ScopeMark);
+        unsafe fn restore_scope(&self, mark: ScopeMark);
         /// Memory held, for [`Buffer::stats`]: (slabs held, slab size,
         /// bytes reserved in all).
         fn reserved(&self) -> (usize, usize, usize);

@@ -293,7 +293,7 @@ impl<const SLAB: usize> sealed::Sealed for SlabBuffer<SLAB> {
 
     #[cold]
     #[inline(never)]
-    unsafe fn restore_scope(&self, mark: &ScopeMark) {
+    unsafe fn restore_scope(&self, mark: ScopeMark) {
         let first = {
             let mut events = self.events.borrow_mut();
             let i = events
