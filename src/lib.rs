@@ -7,17 +7,6 @@
 //! a scope is freed at once when it ends, and what Bumper.jl leaves to
 //! discipline ("do not let it escape") is a compile error here.
 //!
-//! ## Layers
-//! * **Buffers** ([`SlabBuffer`], [`AllocBuffer`], the [`Buffer`] trait):
-//!   raw bump memory with [`Checkpoint`]s.
-//! * **Scopes** ([`no_escape`], [`Buffer::no_escape`], [`Scope`]): save the
-//!   buffer's state, run a closure, restore the state; arrays allocated from
-//!   the scope cannot leave the closure. Every thread has its own default
-//!   buffer, so [`no_escape`] needs no argument and every rayon worker gets
-//!   scratch memory of its own.
-//! * **Arrays** ([`PtrArray`], [`ArrayView`]): strided N-dimensional arrays
-//!   allocated straight from a scope.
-//!
 //! ```
 //! // Bumper.jl's example: y = x .+ 1; sum(y), with the scratch array `y`
 //! // freed when the scope ends.
@@ -33,10 +22,105 @@
 //! assert_eq!(f(&[1, 2, 3]), 9);
 //! ```
 //!
-//! ## Arrays
-//! Arrays are strided views of scope memory: views without copying
-//! (`t`, `slice_axis`, `index_axis`, `broadcast_to`, ...), elementwise
-//! operations with same-rank broadcasting, and reductions.
+//! The crate has four layers, and data flows one way: **buffer → scope →
+//! array → par**. The sections below walk through them in that order.
+//!
+//! ## 1. Buffers: where the memory comes from
+//!
+//! A buffer hands out memory by bumping a pointer. [`SlabBuffer`] grows in
+//! slabs (1 MiB by default; bigger requests get a slab of their own) and
+//! keeps a spare slab, so a loop at a slab edge does not `malloc`/`free`
+//! every time. [`AllocBuffer`] has a fixed capacity, on the heap or in
+//! memory you lend it (a stack array), and a full one gives an
+//! [`AllocError`]. Both implement the [`Buffer`] trait: checkpoints,
+//! statistics ([`BufferStats`]) and typed allocation.
+//!
+//! ```
+//! use bumper::{AllocBuffer, AllocError, Buffer, SlabBuffer};
+//!
+//! let mut buf = SlabBuffer::<4096>::new(); // slabs of 4 KiB, none until first use
+//! let cp = buf.checkpoint();
+//! let a = buf.alloc_filled([100], 1.0_f64); // 800 bytes; `a` borrows `buf`
+//! assert_eq!(a.sum(), 100.0);
+//! assert_eq!(buf.used_bytes(), 800);
+//! buf.restore(cp); // takes `&mut buf`, so no array from `buf` is alive here
+//! assert_eq!(buf.used_bytes(), 0);
+//! assert_eq!(buf.stats().high_water_bytes, 800);
+//!
+//! let fixed = AllocBuffer::with_capacity(64);
+//! assert_eq!(
+//!     fixed.try_alloc::<f64, 1>([10]).unwrap_err(),
+//!     AllocError::OutOfCapacity { requested: 80, available: 64 }
+//! );
+//! ```
+//!
+//! Most code never names a buffer: every thread has its own default
+//! `SlabBuffer`, created on first use, which [`no_escape`] allocates from.
+//!
+//! ## 2. Scopes: lifetimes do the freeing
+//!
+//! [`no_escape`] (the thread's default buffer), [`Buffer::no_escape`] (a
+//! given buffer) and [`Scope::no_escape`] (nested) save the buffer's state,
+//! run a closure with a [`Scope`], and restore the state when the closure
+//! returns or panics. Arrays from the scope carry its lifetime `'s`, which
+//! the closure's result cannot name, so they cannot outlive it. Any function
+//! can open a scope of its own:
+//!
+//! ```
+//! use bumper::{Buffer, SlabBuffer};
+//!
+//! /// The norm of `x` minus its mean, with a scratch copy.
+//! fn centred_norm(x: &[f64]) -> f64 {
+//!     bumper::no_escape(|s| {
+//!         let mut c = s.alloc_from_slice([x.len()], x);
+//!         let mean = c.mean().unwrap_or(0.0);
+//!         c -= mean;
+//!         c.norm()
+//!     })
+//! }
+//! assert_eq!(centred_norm(&[1.0, 3.0]), 2f64.sqrt());
+//!
+//! // Nested scopes: the inner temporaries are freed when the inner closure
+//! // returns; the outer arrays stay usable.
+//! bumper::no_escape(|s| {
+//!     let m = s.alloc_with([3, 3], |[i, j]| (3 * i + j) as f64);
+//!     let mut row_norms = s.alloc::<f64, 1>([3]);
+//!     for i in 0..3 {
+//!         row_norms[[i]] = s.no_escape(|t| {
+//!             let row = t.alloc_with([3], |[j]| m[[i, j]]); // a temporary per row
+//!             row.norm()
+//!         });
+//!     }
+//!     assert_eq!(row_norms[[0]], 5f64.sqrt());
+//! });
+//!
+//! // `with_buffer` makes any buffer the default while a closure runs, so
+//! // code that calls `bumper::no_escape` uses it.
+//! let buf = SlabBuffer::<65536>::new();
+//! let r = bumper::with_buffer(&buf, || centred_norm(&[0.0, 2.0]));
+//! assert_eq!(r, 2f64.sqrt());
+//! assert_eq!(buf.stats().high_water_bytes, 16);
+//! assert_eq!(bumper::default_buffer_stats().used_bytes, 0);
+//! ```
+//!
+//! Letting an array escape does not compile:
+//!
+//! ```compile_fail
+//! let escaped = bumper::no_escape(|s| s.alloc::<f64, 1>([3])); // error: `'s` escapes
+//! ```
+//!
+//! ## 3. Arrays: strided views of scope memory
+//!
+//! [`PtrArray`] (unique, mutable, like `&mut [T]`) and [`ArrayView`]
+//! (shared, `Copy`, like `&[T]`) are N-dimensional arrays with signed
+//! strides, row-major when allocated. They have views without copying
+//! (`t`, `slice_axis`, `index_axis`, `reshape`, `broadcast_to`,
+//! `split_at_mut`), elementwise operations with same-rank broadcasting
+//! (`+= -= *= /=`, `zip_mut_with`, `map_inplace`), results in a scope
+//! (`map_in`, `add_in`, `sum_axis`), and reductions (`sum` and `dot`
+//! summed pairwise, `norm`, `min`/`max`, `mean`, `fold`). Methods that read
+//! another array take `impl Into<ArrayView>`: `&PtrArray`, `ArrayView` and
+//! `&ArrayView` all work.
 //!
 //! ```
 //! bumper::no_escape(|s| {
@@ -45,9 +129,85 @@
 //!     m += &row; // the row is broadcast over both rows of `m`
 //!     m *= 2.0;
 //!     assert_eq!(m.to_vec(), [20.0, 42.0, 64.0, 26.0, 48.0, 70.0]);
-//!     let col = m.view().index_axis::<1>(1, 0); // column 0, no copy
+//!     let col = m.index_axis::<1>(1, 0); // column 0, no copy
 //!     assert_eq!(col.to_vec(), [20.0, 26.0]);
+//!
+//!     let col_sums = m.sum_axis::<1>(0, s); // a new array in `s`
+//!     assert_eq!(col_sums.to_vec(), [46.0, 90.0, 134.0]);
+//!     assert_eq!(m.t().dot(m.t()), m.dot(&m)); // any layouts
+//!     let halves = m.map_in(s, |x| x / 2.0);
+//!     assert_eq!(halves.max(), Some(35.0));
 //! });
+//! ```
+//!
+//! Arrays also wrap memory you own, without copying, so one kernel serves
+//! scope and `Vec` data alike ([`ArrayView::from_slice`],
+//! [`PtrArray::from_slice_mut`]):
+//!
+//! ```
+//! use bumper::{ArrayView, PtrArray};
+//!
+//! let x = vec![1.0, 2.0, 3.0];
+//! let mut y = vec![1.0; 3];
+//! let mut y_arr = PtrArray::from_slice_mut([3], &mut y).unwrap();
+//! y_arr.zip_mut_with(ArrayView::from_slice([3], &x).unwrap(), |yi, xi| *yi += 2.0 * xi);
+//! assert_eq!(y, [3.0, 5.0, 7.0]);
+//! ```
+//!
+//! ## 4. Parallel: every rayon worker has its own buffer
+//!
+//! With the `rayon` feature (on by default), [`no_escape`] inside a rayon
+//! job uses that worker's own default buffer: per-item scratch memory with
+//! nothing shared and nothing locked. Arrays are `Send`/`Sync` like
+//! `&mut [T]`/`&[T]`, and the [`par`] module adds parallel operations that
+//! split an array between workers.
+//!
+//! ```
+//! # #[cfg(feature = "rayon")] {
+//! use rayon::prelude::*;
+//!
+//! let norms: Vec<f64> = (0..1000_usize)
+//!     .into_par_iter()
+//!     .map(|k| {
+//!         bumper::no_escape(|s| {
+//!             let v = s.alloc_with([16], |[i]| (k + i) as f64); // per-item scratch
+//!             v.norm()
+//!         })
+//!     })
+//!     .collect();
+//! assert_eq!(norms[0], (0..16).map(|i| (i * i) as f64).sum::<f64>().sqrt());
+//!
+//! bumper::no_escape(|s| {
+//!     let mut big = s.alloc_filled([100_000], 0.5_f64);
+//!     big.par_map_inplace(|x| *x *= 2.0);
+//!     assert_eq!(big.par_sum(), 100_000.0);
+//! });
+//! // Every worker's buffer gave its memory back.
+//! assert!(bumper::par::worker_buffer_stats().iter().all(|st| st.used_bytes == 0));
+//! # }
+//! ```
+//!
+//! ## Collections on scope memory
+//!
+//! With the `allocator-api2` feature (on by default), `&Scope` (and
+//! `&SlabBuffer`, `&AllocBuffer`, `&dyn Buffer`) implement
+//! `allocator_api2::alloc::Allocator`, so allocator-api2's `Vec` and `Box`
+//! and hashbrown's maps and sets can live in a scope. They cannot leave it,
+//! like arrays.
+//!
+//! ```
+//! # #[cfg(feature = "allocator-api2")] {
+//! use allocator_api2::vec::Vec;
+//!
+//! let total = bumper::no_escape(|s| {
+//!     let mut v = Vec::new_in(&*s);
+//!     v.extend([3_u32, 1, 2]);
+//!     v.sort();
+//!     assert_eq!(v.as_slice(), [1, 2, 3]);
+//!     v.iter().sum::<u32>()
+//! });
+//! assert_eq!(total, 6);
+//! # }
 //! ```
 //!
 //! ## Interop with ndarray
@@ -77,16 +237,47 @@
 //! ```
 //!
 //! ## What the compiler and the runtime check
-//! * An array from a scope cannot outlive the scope (compile error).
+//! * An array from a scope cannot outlive the scope (compile error), and a
+//!   [`Scope`] cannot be used from another thread (it is neither `Send` nor
+//!   `Sync`).
 //! * While a nested scope is open, the outer one cannot allocate: a compile
-//!   error for [`Scope::no_escape`], a panic ([`AllocError::InnerScopeOpen`])
-//!   when the nesting goes through the thread's default buffer.
+//!   error for [`Scope::no_escape`], a panic ([`AllocError::InnerScopeOpen`]
+//!   from the `try_` methods) when the nesting goes through the thread's
+//!   default buffer. Allocating directly from a buffer while a scope on it
+//!   is open is refused the same way.
 //! * A panic inside a scope still restores the buffer.
 //! * [`Buffer::restore`] and [`Buffer::reset`] take `&mut self`, so no
 //!   array from the buffer is live; a checkpoint from another buffer or from
 //!   the future panics.
 //! * Overflowing sizes, bad alignments and full fixed buffers are
 //!   [`AllocError`]s, never undefined behaviour.
+//! * Out-of-bounds indices and shapes that do not broadcast panic with the
+//!   numbers in the message; the `try_` forms return [`ShapeError`](array::ShapeError).
+//!
+//! ## Features
+//! | feature | default | adds |
+//! |---|---|---|
+//! | `rayon` | on | [`par`]: parallel array operations, per-worker buffer statistics |
+//! | `allocator-api2` | on | `Allocator` for `&Scope` and buffer references |
+//! | `approx` | on | `AbsDiffEq` / `RelativeEq` / `UlpsEq` for arrays |
+//! | `serde` | on | `Serialize` for arrays (ndarray's format); `array::ArraySeed` deserialises into a scope |
+//!
+//! ## The main items
+//! * Buffers: [`SlabBuffer`], [`AllocBuffer`], the [`Buffer`] trait,
+//!   [`Checkpoint`], [`BufferStats`], [`AllocError`].
+//! * Scopes: [`no_escape`], [`Buffer::no_escape`], [`Scope`],
+//!   [`Scope::no_escape`], [`with_buffer`], [`with_default_buffer`],
+//!   [`default_buffer_stats`], [`reset_default_buffer`].
+//! * Allocation: [`Scope::alloc`], [`Scope::alloc_filled`],
+//!   [`Scope::alloc_with`], [`Scope::alloc_from_slice`],
+//!   [`Scope::alloc_uninit`], [`Scope::try_alloc`], [`Scope::alloc_ptr`].
+//! * Arrays: [`PtrArray`], [`ArrayView`], the [`array`](mod@array) module
+//!   ([`ShapeError`](array::ShapeError), [`Slice`](array::Slice), iterators).
+//! * Parallel: the [`par`] module, [`par::worker_buffer_stats`].
+//!
+//! The repository's `README.md` maps Bumper.jl's API to these names,
+//! `ARCHITECTURE.md` explains the layers' invariants, and `BENCHMARKS.md`
+//! has the measurements.
 
 #![warn(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
