@@ -415,3 +415,63 @@ fn stack_memory_buffer() {
     assert!(buf.try_alloc_ptr(65, 1).is_err());
     still_works(&buf);
 }
+
+/// A scope opened while the buffer had no slab yet, whose first slab was
+/// taken by an inner scope, then allocates after the inner scope ended.
+/// This once left the cursor at the placeholder address with the slab's
+/// end (the outer scope's fast restore put it back), so the next request
+/// was served at address 8. Found by the `nesting` benchmark.
+fn first_slab_taken_in_an_inner_scope(buf: &impl Buffer) {
+    let total = buf.no_escape(|outer| {
+        let inner = outer.no_escape(|inner| {
+            let a = inner.alloc_with([16], |[i]| i as u64);
+            a.iter().sum::<u64>()
+        });
+        assert_eq!(inner, 120);
+        let b = outer.alloc_with([16], |[i]| i as u64 + inner);
+        b.iter().sum::<u64>()
+    });
+    assert_eq!(total, 120 + 16 * 120);
+    assert_eq!(buf.used_bytes(), 0);
+    // The next scopes must get real memory and be able to use it.
+    for round in 0..3_u64 {
+        let sum = buf.no_escape(|s| {
+            let mut a = s.alloc::<u64, 1>([32]);
+            a.fill(round);
+            a.iter().sum::<u64>()
+        });
+        assert_eq!(sum, 32 * round);
+    }
+    still_works(buf);
+    assert_eq!(buf.used_bytes(), 0);
+}
+
+#[test]
+fn first_slab_taken_in_an_inner_scope_of_an_explicit_buffer() {
+    first_slab_taken_in_an_inner_scope(&SlabBuffer::<4096>::new());
+    first_slab_taken_in_an_inner_scope(&SlabBuffer::<256>::new());
+    // Requests above the slab size: custom slabs only.
+    first_slab_taken_in_an_inner_scope(&SlabBuffer::<64>::new());
+}
+
+#[test]
+fn first_slab_taken_in_an_inner_scope_of_a_fresh_thread_default() {
+    // A new thread's default buffer has no slab until its first request.
+    std::thread::spawn(|| {
+        let total = bumper::no_escape(|outer| {
+            let inner = outer.no_escape(|t| t.alloc_with([16], |[i]| i as f64).sum());
+            let b = outer.alloc_with([16], |[i]| i as f64 + inner);
+            b.sum()
+        });
+        assert_eq!(total, 120.0 + 16.0 * 120.0);
+        let again = bumper::no_escape(|s| {
+            let mut a = s.alloc::<f64, 1>([64]);
+            a.fill(2.0);
+            a.sum()
+        });
+        assert_eq!(again, 128.0);
+        assert_eq!(bumper::default_buffer_stats().used_bytes, 0);
+    })
+    .join()
+    .expect("the thread's scopes work");
+}

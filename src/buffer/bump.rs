@@ -110,7 +110,8 @@ impl Bump {
         self.peak.set(ptr);
     }
 
-    /// Forgets the current chunk (the buffer owns no slab any more).
+    /// Forgets the current chunk: the buffer allocates from none (it may
+    /// still hold slabs, as spares).
     pub(crate) fn clear_chunk(&self) {
         let p = ptr::without_provenance_mut(EMPTY_ADDR);
         self.set_chunk(p, 0, 0);
@@ -120,6 +121,12 @@ impl Bump {
     /// the placeholder of a buffer that had none yet.
     pub(crate) fn points_into_memory(p: *mut u8) -> bool {
         p.addr() != EMPTY_ADDR
+    }
+
+    /// Whether there is a current chunk (false before the first slab, and
+    /// after a scope opened before it has ended).
+    pub(crate) fn has_chunk(&self) -> bool {
+        Self::points_into_memory(self.start.get())
     }
 
     /// Starts a slow-path event: records the high-water mark and moves to

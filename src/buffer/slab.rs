@@ -148,10 +148,13 @@ impl<const SLAB: usize> SlabBuffer<SLAB> {
     #[cold]
     fn next_slab(&self) -> Result<(), AllocError> {
         let mut slabs = self.slabs.borrow_mut();
-        let next = if slabs.is_empty() {
-            0
-        } else {
+        // Without a current chunk (none yet, or a scope opened before the
+        // first slab has ended) the next slab is the first one, which may
+        // already be held.
+        let next = if self.bump.has_chunk() {
             self.bump.chunk.get() + 1
+        } else {
+            0
         };
         if next == slabs.len() {
             // SAFETY: LAYOUT has a non-zero size (checked at compile time).
@@ -196,9 +199,13 @@ impl<const SLAB: usize> SlabBuffer<SLAB> {
                 b.set_chunk_at(base.as_ptr(), SLAB, p)
             }
             (Some(base), Cursor::Offset(off)) => b.set_chunk(base.as_ptr(), SLAB, off),
-            // The state was from before the first slab: it was empty.
-            (Some(base), Cursor::Ptr(_)) => b.set_chunk(base.as_ptr(), SLAB, 0),
-            (None, _) => b.clear_chunk(),
+            // A scope's mark from before the first slab: go back to having
+            // no chunk, exactly the state the mark saw (slab 0 stays held as
+            // the spare). Making slab 0 current instead would leave scopes
+            // opened before the slab with a cursor that their fast-path
+            // restore puts back to the placeholder address while `end` is
+            // the slab's: the next request would be served at address 8.
+            (Some(_), Cursor::Ptr(_)) | (None, _) => b.clear_chunk(),
         }
     }
 }
