@@ -289,16 +289,27 @@ impl<'s> Scope<'s> {
             None => {
                 slots[0].write(f(index));
             }
+            // Rank 1: one row, a plain counted loop.
+            Some(0) => {
+                for (j, slot) in slots.iter_mut().enumerate() {
+                    index[0] = j;
+                    slot.write(f(index));
+                }
+            }
             // Row by row along the last axis, so the inner loop is a plain
             // counted loop; the outer axes step once per row.
             Some(last) if dims[last] > 0 => {
-                for row in slots.chunks_exact_mut(dims[last]) {
+                let row_len = dims[last];
+                let mut rest = slots;
+                while !rest.is_empty() {
+                    let (row, tail) = rest.split_at_mut(row_len);
                     for (j, slot) in row.iter_mut().enumerate() {
                         index[last] = j;
                         slot.write(f(index));
                     }
-                    index[last] = dims[last] - 1;
+                    index[last] = row_len - 1;
                     layout::advance_row_major(&mut index, &dims);
+                    rest = tail;
                 }
             }
             Some(_) => {} // an empty last axis: no elements

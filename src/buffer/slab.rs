@@ -199,12 +199,19 @@ impl<const SLAB: usize> SlabBuffer<SLAB> {
                 b.set_chunk_at(base.as_ptr(), SLAB, p)
             }
             (Some(base), Cursor::Offset(off)) => b.set_chunk(base.as_ptr(), SLAB, off),
-            // A scope's mark from before the first slab: go back to having
-            // no chunk, exactly the state the mark saw (slab 0 stays held as
-            // the spare). Making slab 0 current instead would leave scopes
-            // opened before the slab with a cursor that their fast-path
-            // restore puts back to the placeholder address while `end` is
-            // the slab's: the next request would be served at address 8.
+            // A scope's mark from before the first slab, and no scope is
+            // open any more (the ending scope's guard has counted itself
+            // out): no mark can see the difference, so keep slab 0 current
+            // and the next scope starts on the fast path.
+            (Some(base), Cursor::Ptr(_)) if b.depth.get() == 0 => {
+                b.set_chunk(base.as_ptr(), SLAB, 0)
+            }
+            // The same with outer scopes still open: go back to having no
+            // chunk, exactly the state their marks saw (slab 0 stays held
+            // as the spare). Making slab 0 current here would let an outer
+            // scope's fast-path restore put the cursor back to the
+            // placeholder address while `end` is the slab's: the next
+            // request would be served at address 8.
             (Some(_), Cursor::Ptr(_)) | (None, _) => b.clear_chunk(),
         }
     }
