@@ -21,11 +21,12 @@
 //! `time:` lines of a `bumper` / `ndarray` pair.
 
 use std::hint::black_box;
-use std::time::Duration;
 
 use bumper::{Buffer, SlabBuffer};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use ndarray::{Array1, Array2, Axis};
+
+mod quick;
 
 /// Lengths of the 1-D benchmarks.
 const SIZES: [usize; 2] = [1_000, 1_000_000];
@@ -41,8 +42,7 @@ fn vs_ndarray(c: &mut Criterion) {
     let buf = SlabBuffer::<{ 1 << 20 }>::new();
     let scratch = SlabBuffer::<{ 1 << 20 }>::new();
     let mut g = c.benchmark_group("vs_ndarray");
-    g.warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(2));
+    quick::timing(&mut g, 1, 2);
 
     for n in SIZES {
         let a = buf.alloc_with([n], |[i]| value(i));

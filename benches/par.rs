@@ -3,13 +3,19 @@
 //!
 //! `cargo bench --bench par`. Each pool size is a separate benchmark id, so
 //! the speedup is the ratio of the two ids' times in one run.
+//!
+//! `memory_bound/*` is the ceiling for a 2-thread speedup on this machine:
+//! the same two passes over the same 80 MB written as plain slice loops on
+//! 1 or 2 `std::thread::scope` threads, halves split by hand, no rayon and
+//! no bumper. If those do not reach 1.8x, the memory system is the limit.
 
 use std::hint::black_box;
-use std::time::Duration;
 
 use bumper::{Buffer, SlabBuffer};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use rayon::prelude::*;
+
+mod quick;
 
 const LEN: usize = 10_000_000;
 
@@ -30,9 +36,8 @@ fn pools() -> Vec<(usize, rayon::ThreadPool)> {
 
 fn par_ops(c: &mut Criterion) {
     let mut g = c.benchmark_group("par_1e7_f64");
-    g.sample_size(20)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3));
+    g.sample_size(20);
+    quick::timing(&mut g, 1, 3);
     let buf = SlabBuffer::<{ 1 << 20 }>::new();
     let mut a = buf.alloc_with([LEN], |[i]| (i % 1000) as f64 * 0.001);
     for (threads, pool) in pools() {
@@ -46,6 +51,58 @@ fn par_ops(c: &mut Criterion) {
                 bch.iter(|| pool.install(|| a.par_map_inplace(|x| *x = *x * 0.999_999 + 1e-9)))
             },
         );
+    }
+    g.finish();
+}
+
+/// Eight independent partial sums (so the loop vectorises like `par_sum`'s).
+fn plain_sum(xs: &[f64]) -> f64 {
+    let mut acc = [0.0_f64; 8];
+    let chunks = xs.chunks_exact(8);
+    let tail: f64 = chunks.remainder().iter().sum();
+    for c in chunks {
+        for k in 0..8 {
+            acc[k] += c[k];
+        }
+    }
+    acc.iter().sum::<f64>() + tail
+}
+
+/// Runs `f` on `threads` equal parts of `xs` on scoped threads.
+fn split_run<R: Send>(
+    xs: &mut [f64],
+    threads: usize,
+    f: impl Fn(&mut [f64]) -> R + Sync,
+) -> Vec<R> {
+    let part = xs.len().div_ceil(threads);
+    std::thread::scope(|t| {
+        let handles: Vec<_> = xs
+            .chunks_mut(part)
+            .map(|p| {
+                let f = &f;
+                t.spawn(move || f(p))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    })
+}
+
+fn memory_bound(c: &mut Criterion) {
+    let mut g = c.benchmark_group("memory_bound_1e7_f64");
+    g.sample_size(20);
+    quick::timing(&mut g, 1, 3);
+    let mut xs: Vec<f64> = (0..LEN).map(|i| (i % 1000) as f64 * 0.001).collect();
+    for threads in [1, 2] {
+        g.bench_with_input(BenchmarkId::new("sum", threads), &threads, |bch, &t| {
+            bch.iter(|| black_box(split_run(&mut xs, t, |p| plain_sum(p))))
+        });
+        g.bench_with_input(BenchmarkId::new("map", threads), &threads, |bch, &t| {
+            bch.iter(|| {
+                split_run(&mut xs, t, |p| {
+                    p.iter_mut().for_each(|x| *x = *x * 0.999_999 + 1e-9)
+                })
+            })
+        });
     }
     g.finish();
 }
@@ -84,8 +141,7 @@ fn item_vec(k: usize) -> f64 {
 
 fn per_item_scratch(c: &mut Criterion) {
     let mut g = c.benchmark_group("per_item_scratch");
-    g.warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3));
+    quick::timing(&mut g, 1, 3);
     let items = 10_000;
     for (threads, pool) in pools() {
         g.bench_with_input(
@@ -113,5 +169,5 @@ fn per_item_scratch(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, par_ops, per_item_scratch);
+criterion_group!(benches, par_ops, memory_bound, per_item_scratch);
 criterion_main!(benches);
