@@ -273,4 +273,61 @@ impl Bump {
             cp.chunk, cp.offset, cp.custom
         );
     }
+
+    /// Resizes the last block of the current chunk in place: if
+    /// `[ptr, ptr + old)` (with `old > 0`) ends at the cursor and starts in
+    /// the current chunk, and `ptr + new` still lies in the chunk, moves the
+    /// cursor to `ptr + new` and returns the block's start (with the chunk's
+    /// provenance). Otherwise changes nothing and returns `None`. `new == 0`
+    /// frees the block. Used by the allocator-api2 `Allocator` impls.
+    ///
+    /// "Starts in the current chunk" matters: a block at the very end of an
+    /// earlier slab or of a custom slab may end at the address where the
+    /// current chunk (and its cursor) begins. With `old <= offset` the block
+    /// lies in `[start, cursor)`, so it is the current chunk's last block.
+    ///
+    /// # Safety
+    /// `[ptr, ptr + old)` is a block this buffer handed out, still allocated,
+    /// that belongs to the innermost open scope on the buffer and was
+    /// allocated by it (or to the buffer itself, allocated while no scope was
+    /// open, if none is open now). If `new < old`, its bytes from `ptr + new`
+    /// on are no longer in use.
+    #[cfg(feature = "allocator-api2")]
+    pub(crate) unsafe fn resize_last(
+        &self,
+        ptr: NonNull<u8>,
+        old: usize,
+        new: usize,
+    ) -> Option<NonNull<u8>> {
+        let cursor = self.ptr.get();
+        let addr = ptr.as_ptr().addr();
+        let is_last = old != 0 && old <= self.offset() && addr == cursor.addr() - old;
+        if !is_last || new > self.end.get().addr() - addr {
+            return None;
+        }
+        // The block's start, derived from the cursor so it carries the
+        // chunk's provenance rather than whatever the caller's pointer has.
+        let block = cursor.wrapping_sub(old);
+        if new < old && cursor.addr() > self.peak.get().addr() {
+            // The cursor is about to go down: remember how high it was, as
+            // `restore_scope_fast` does, so the high-water mark stays exact.
+            self.peak.set(cursor);
+        }
+        self.ptr.set(block.wrapping_add(new));
+        // SAFETY: `block` has the address of `ptr`, which is non-null.
+        Some(unsafe { NonNull::new_unchecked(block) })
+    }
+
+    /// Frees `[ptr, ptr + size)` if it is the last block of the current
+    /// chunk (moves the cursor back to `ptr`); returns whether it did.
+    ///
+    /// # Safety
+    /// As [`resize_last`](Bump::resize_last) with `new == 0`: the block
+    /// belongs to the innermost open scope (or to the buffer, with no scope
+    /// open) and is no longer in use.
+    #[cfg(feature = "allocator-api2")]
+    pub(crate) unsafe fn free_last(&self, ptr: NonNull<u8>, size: usize) -> bool {
+        // SAFETY: forwarded from the caller.
+        unsafe { self.resize_last(ptr, size, 0) }.is_some()
+    }
 }
