@@ -441,8 +441,13 @@ impl Model {
             (Some(&base), Cursor::Offset(o)) => {
                 (self.start, self.cur, self.end) = (base, base + o, base + slab)
             }
-            // A scope's mark from before the first slab: no current chunk
-            // again (slab 0 stays held, as the spare).
+            // A scope's mark from before the first slab, with no scope open
+            // any more: slab 0 becomes current.
+            (Some(&base), Cursor::Addr(_)) if self.depth == 0 => {
+                (self.start, self.cur, self.end) = (base, base, base + slab)
+            }
+            // The same with outer scopes open: no current chunk again, the
+            // state their marks saw (slab 0 stays held, as the spare).
             _ => (self.start, self.cur, self.end) = (EMPTY_ADDR, EMPTY_ADDR, EMPTY_ADDR),
         }
     }
