@@ -39,6 +39,11 @@ use super::raw::RawArray;
 use super::{ArrayView, PtrArray};
 use crate::Scope;
 
+/// Lanes for runs shorter than [`SHORT_RUN_LANES`] times the full lane count.
+const SHORT_LANES: usize = 4;
+/// See [`SHORT_LANES`].
+const SHORT_RUN_LANES: usize = 4;
+
 /// Elements per leaf of the pairwise sum.
 const BLOCK: usize = 2048;
 
@@ -442,6 +447,13 @@ fn fold_run_lanes<R: Run, A: Copy, const L: usize>(
             acc = step(acc, unsafe { r.get(i) });
         }
         return acc;
+    }
+    // Short runs: four lanes are enough to keep the adder busy, and
+    // combining 16 or 32 lanes would cost more than the loop itself.
+    if L > SHORT_LANES && r.len() < SHORT_RUN_LANES * L {
+        let mut acc = [id; SHORT_LANES];
+        lanes_into(r, &mut acc, id, step, op);
+        return combine_lanes_inlined(acc, op);
     }
     if r.len() <= BLOCK {
         let mut acc = [id; L];
