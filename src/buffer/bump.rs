@@ -138,6 +138,15 @@ impl Bump {
         gen
     }
 
+    /// Marks the high-water level of the current chunk as folded in, after
+    /// [`note_high_water`](Bump::note_high_water): for a change of
+    /// `used_before` that keeps the chunk (a custom slab), after which a
+    /// peak recorded in the chunk would otherwise count on top of the new
+    /// `used_before`.
+    pub(crate) fn reset_peak(&self) {
+        self.peak.set(self.ptr.get());
+    }
+
     /// Bytes used in the current chunk.
     #[inline]
     pub(crate) fn offset(&self) -> usize {

@@ -136,7 +136,8 @@ impl<const SLAB: usize> SlabBuffer<SLAB> {
             size: layout.size(),
             align: layout.align(),
         })?;
-        self.log_event();
+        self.log_event(); // folds the chunk's peak into the high-water mark
+        self.bump.reset_peak();
         self.customs.borrow_mut().push((p, layout));
         self.bump.custom.set(self.bump.custom.get() + 1);
         self.bump
