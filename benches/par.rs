@@ -8,6 +8,9 @@
 //! the same two passes over the same 80 MB written as plain slice loops on
 //! 1 or 2 `std::thread::scope` threads, halves split by hand, no rayon and
 //! no bumper. If those do not reach 1.8x, the memory system is the limit.
+//! `par_1e6_f64_compute/par_map_inplace_sin` is the opposite case: 1e6
+//! elements (8 MB) and a `sin` per element, so the two threads have
+//! arithmetic to share rather than memory traffic.
 
 use std::hint::black_box;
 
@@ -50,6 +53,22 @@ fn par_ops(c: &mut Criterion) {
             |bch, _| {
                 bch.iter(|| pool.install(|| a.par_map_inplace(|x| *x = *x * 0.999_999 + 1e-9)))
             },
+        );
+    }
+    g.finish();
+}
+
+fn par_compute(c: &mut Criterion) {
+    let mut g = c.benchmark_group("par_1e6_f64_compute");
+    g.sample_size(20);
+    quick::timing(&mut g, 1, 3);
+    let buf = SlabBuffer::<{ 1 << 20 }>::new();
+    let mut a = buf.alloc_with([1_000_000], |[i]| (i % 1000) as f64 * 0.001);
+    for (threads, pool) in pools() {
+        g.bench_with_input(
+            BenchmarkId::new("par_map_inplace_sin", threads),
+            &threads,
+            |bch, _| bch.iter(|| pool.install(|| a.par_map_inplace(|x| *x = x.sin() + 0.5))),
         );
     }
     g.finish();
@@ -169,5 +188,11 @@ fn per_item_scratch(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, par_ops, memory_bound, per_item_scratch);
+criterion_group!(
+    benches,
+    par_ops,
+    par_compute,
+    memory_bound,
+    per_item_scratch
+);
 criterion_main!(benches);
