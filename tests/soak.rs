@@ -10,7 +10,7 @@
 //! BUMPER_SOAK=10000000 cargo test --release --test soak -- --nocapture
 //! ```
 //!
-//! Each step is one of: an array of `u64` (mostly small, some up to 128 KiB)
+//! Each step is one of: an array of `u64` (mostly small, some up to 256 KiB)
 //! filled with a pattern, raw bytes at a random alignment, a rare oversized
 //! request (1 to 2 MiB: a custom slab), a nested scope (`Scope::no_escape`,
 //! or `bumper::no_escape` as a called function would), a re-check of a live
@@ -37,11 +37,11 @@ use bumper::{PtrArray, Scope};
 
 /// The default buffer's slab size.
 const SLAB: usize = 1 << 20;
-/// Largest regular (non-oversized) request: a `u64` array of 16,384
+/// Largest regular (non-oversized) request: a `u64` array of 32,768
 /// elements (4 KiB raw requests are smaller).
-const MAX_REGULAR: usize = if cfg!(miri) { 256 * 8 } else { 16_384 * 8 };
+const MAX_REGULAR: usize = if cfg!(miri) { 256 * 8 } else { 32_768 * 8 };
 /// Deepest nesting of scopes.
-const MAX_DEPTH: usize = 8;
+const MAX_DEPTH: usize = 12;
 
 /// SplitMix64: deterministic, so a failure replays from its seed.
 struct Rng(u64);
@@ -354,9 +354,10 @@ fn two_threads_stay_bounded() {
             f.ops, f.scopes, f.max_depth, f.arrays, f.raw, f.oversized, f.checks
         );
         println!(
-            "    most live {} B, bound {} B, high water {} B; slabs held <= {}, custom slabs <= {}, \
-             reserved <= {} B; at the end {} slabs",
+            "    most live {} B (in slabs {} B), bound {} B, high water {} B; slabs held <= {}, \
+             custom slabs <= {}, reserved <= {} B; at the end {} slabs",
             f.max_live,
+            f.max_regular_bound,
             f.max_bound,
             f.high_water,
             f.max_slabs,
