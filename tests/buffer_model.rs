@@ -619,7 +619,8 @@ pub fn run<B: Buffer>(buf: &mut B, m: &mut Model, ops: &[Op]) {
     assert_eq!(buf.used_bytes(), 0);
 }
 
-fn run_top<B: Buffer>(buf: &mut B, m: &mut Model, ops: &[Op]) {
+/// Runs `ops` at top level on `buf`, checking `m` after every step.
+pub fn run_top<B: Buffer>(buf: &mut B, m: &mut Model, ops: &[Op]) {
     for op in ops {
         match *op {
             Op::Alloc { size, align } | Op::BufferAlloc { size, align } => {
