@@ -13,11 +13,19 @@
 //!
 //! Each case is an `#[inline(never)]` function that returns what it
 //! allocated through `black_box`, so nothing is optimised away.
+//!
+//! The second table counts the seed example, `y = x .+ 1; sum(y)` for
+//! n = 3 and 30, with the same kernels the `scratch` criterion bench times
+//! (`benches/seed/mod.rs`), and gives bumper's count over each peer's: the
+//! noise-free companion of the criterion ratios.
 
 use std::hint::black_box;
 use std::process::Command;
 
 use bumper::{AllocBuffer, Buffer, SlabBuffer};
+use dyn_stack::{MemBuffer, MemStack, StackReq};
+
+mod seed;
 
 /// Calls in the short and the long run; their difference divides the count.
 const LOW: u64 = 1_000;
@@ -127,9 +135,60 @@ fn repeat(calls: u64, mut f: impl FnMut() -> usize) {
     black_box(acc);
 }
 
+/// The seed example's variants (see `benches/seed/mod.rs`) and sizes.
+const SEED_VARIANTS: [&str; 8] = [
+    "bumper_default",
+    "bumper_slab",
+    "bumper_alloc_buffer",
+    "bump_scope",
+    "bumpalo",
+    "dyn_stack",
+    "vec",
+    "stack",
+];
+const SEED_SIZES: [usize; 2] = [3, 30];
+
+/// Runs the seed example's `variant` on `n` elements `calls` times.
+fn run_seed(variant: &str, n: usize, calls: u64) {
+    let x: Vec<i64> = (1..=n as i64).collect();
+    let x = &x[..];
+    let expected = x.iter().sum::<i64>() + n as i64;
+    let slab: SlabBuffer = SlabBuffer::new();
+    let fixed = AllocBuffer::with_capacity(4096);
+    let mut bs = bump_scope::Bump::with_size(1 << 16);
+    let mut ba = bumpalo::Bump::with_capacity(1 << 16);
+    let mut ds_mem = MemBuffer::new(StackReq::new::<i64>(64));
+    let ds = MemStack::new(&mut ds_mem);
+    let mut f: Box<dyn FnMut() -> i64 + '_> = match (variant, n) {
+        ("bumper_default", _) => Box::new(|| seed::bumper_default(black_box(x))),
+        ("bumper_slab", _) => Box::new(|| seed::bumper_buf(&slab, black_box(x))),
+        ("bumper_alloc_buffer", _) => Box::new(|| seed::bumper_buf(&fixed, black_box(x))),
+        ("bump_scope", _) => Box::new(|| seed::bump_scope(&mut bs, black_box(x))),
+        ("bumpalo", _) => Box::new(|| seed::bumpalo(&mut ba, black_box(x))),
+        ("dyn_stack", _) => Box::new(|| seed::dyn_stack(ds, black_box(x))),
+        ("vec", _) => Box::new(|| seed::vec(black_box(x))),
+        ("stack", 3) => Box::new(|| seed::stack::<3>(black_box(x))),
+        ("stack", 30) => Box::new(|| seed::stack::<30>(black_box(x))),
+        _ => panic!("unknown seed case {variant}/{n}"),
+    };
+    assert_eq!(f(), expected, "{variant}/{n} computes the wrong sum");
+    // The same loop for every variant: one indirect call per iteration
+    // (the loop overhead cancels in the ratios only approximately, so it
+    // is reported: see `seed_overhead`).
+    let mut acc = 0_i64;
+    for _ in 0..calls {
+        acc = acc.wrapping_add(f());
+    }
+    black_box(acc);
+}
+
 /// Runs `case` `calls` times (the child process). The case is chosen once,
 /// outside the loop, so each loop is just the call.
 fn run_case(case: &str, calls: u64) {
+    if let Some(rest) = case.strip_prefix("seed/") {
+        let (variant, n) = rest.split_once('/').expect("seed/variant/n");
+        return run_seed(variant, n.parse().expect("a size"), calls);
+    }
     let slab = SlabBuffer::new();
     let fixed = AllocBuffer::with_capacity(4096);
     let mut bs = bump_scope::Bump::new();
@@ -152,8 +211,9 @@ fn run_case(case: &str, calls: u64) {
 /// Total instructions callgrind counts for `calls` calls of `case`.
 fn count(exe: &str, case: &str, calls: u64) -> Result<u64, String> {
     let out_file = std::env::temp_dir().join(format!(
-        "bumper-callgrind-{}-{case}-{calls}.out",
-        std::process::id()
+        "bumper-callgrind-{}-{}-{calls}.out",
+        std::process::id(),
+        case.replace('/', "-")
     ));
     let status = Command::new("valgrind")
         .arg("--tool=callgrind")
@@ -207,10 +267,34 @@ fn main() {
                 let per_call = (hi as f64 - lo as f64) / (HIGH - LOW) as f64;
                 println!("{case:<26} {per_call:>7.1}   {what}");
             }
-            (Err(e), _) | (_, Err(e)) => {
-                eprintln!("{e}");
-                std::process::exit(1);
-            }
+            (Err(e), _) | (_, Err(e)) => fail(&e),
         }
     }
+    if !filter.is_empty() && !filter.iter().any(|f| "seed".contains(f.as_str())) {
+        return;
+    }
+    println!();
+    println!("seed example y = x .+ 1; sum(y): instructions per call, and bumper_default / peer");
+    for n in SEED_SIZES {
+        let counts: Vec<(&str, f64)> = SEED_VARIANTS
+            .iter()
+            .map(|v| {
+                let case = format!("seed/{v}/{n}");
+                match (count(exe, &case, LOW), count(exe, &case, HIGH)) {
+                    (Ok(lo), Ok(hi)) => (*v, (hi as f64 - lo as f64) / (HIGH - LOW) as f64),
+                    (Err(e), _) | (_, Err(e)) => fail(&e),
+                }
+            })
+            .collect();
+        let ours = counts[0].1;
+        for (v, c) in &counts {
+            println!("n = {n:<4} {v:<22} {c:>7.1}   ratio {:.2}", ours / c);
+        }
+    }
+}
+
+/// Reports a failed measurement and exits unsuccessfully.
+fn fail(e: &str) -> ! {
+    eprintln!("{e}");
+    std::process::exit(1)
 }
