@@ -5,7 +5,7 @@
 //!
 //! * `sum`, `dot`: 1-D `f64`, n = 1e3 and 1e6 (bumper sums pairwise for
 //!   accuracy, ndarray with eight plain accumulators; `slice_loop` is
-//!   `for x in xs { s += x }`);
+//!   `for x in xs { s += x }`, one sequential chain, and the same for `dot`);
 //! * `add_assign`: `a += &b`, 1-D `f64`;
 //! * `map_inplace`: `x = x * c + d` on every element, 1-D `f64`;
 //! * `sum_t`: the sum of a transposed 1000×1000 view (`a.t().sum()`);
@@ -78,6 +78,21 @@ fn vs_ndarray(c: &mut Criterion) {
             |bch, (a, b)| bch.iter(|| black_box(a).dot(*black_box(b))),
         );
 
+        let ys = b.as_slice().unwrap();
+        g.bench_with_input(
+            BenchmarkId::new("dot/slice_loop", n),
+            &(xs, ys),
+            |bch, (xs, ys)| {
+                bch.iter(|| {
+                    let mut s = 0.0;
+                    for (x, y) in black_box(*xs).iter().zip(black_box(*ys)) {
+                        s += x * y;
+                    }
+                    s
+                })
+            },
+        );
+
         let mut acc = buf.alloc_with([n], |[i]| value(i));
         g.bench_function(BenchmarkId::new("add_assign/bumper", n), |bch| {
             bch.iter(|| {
@@ -93,12 +108,28 @@ fn vs_ndarray(c: &mut Criterion) {
             })
         });
 
+        let mut vacc: Vec<f64> = (0..n).map(value).collect();
+        g.bench_function(BenchmarkId::new("add_assign/slice_loop", n), |bch| {
+            bch.iter(|| {
+                for (x, y) in black_box(&mut vacc).iter_mut().zip(black_box(ys)) {
+                    *x += y;
+                }
+            })
+        });
+
         // x -> 0.5 x + 0.25 stays in [0.25, 0.75): no drift to inf or 0.
         g.bench_function(BenchmarkId::new("map_inplace/bumper", n), |bch| {
             bch.iter(|| black_box(&mut acc).map_inplace(|x| *x = *x * 0.5 + 0.25))
         });
         g.bench_function(BenchmarkId::new("map_inplace/ndarray", n), |bch| {
             bch.iter(|| black_box(&mut nacc).map_inplace(|x| *x = *x * 0.5 + 0.25))
+        });
+        g.bench_function(BenchmarkId::new("map_inplace/slice_loop", n), |bch| {
+            bch.iter(|| {
+                for x in black_box(&mut vacc).iter_mut() {
+                    *x = *x * 0.5 + 0.25;
+                }
+            })
         });
     }
 
