@@ -12,9 +12,10 @@
 //!   predicts each address exactly (for `AllocBuffer` from its base address;
 //!   for `SlabBuffer` from the base of each slab, learnt the first time the
 //!   slab is used and predicted whenever it is reused: only a custom slab's
-//!   address comes from the system allocator unseen);
-//! * when a scope ends or a checkpoint is restored, `used_bytes` is back to
-//!   the value it had then;
+//!   address comes from the system allocator unseen), and
+//!   `high_water_bytes` is the most `used_bytes` observed;
+//! * when a scope ends (normally or by a panic) or a checkpoint is
+//!   restored, `used_bytes` is back to the value it had then;
 //! * a full `AllocBuffer` refuses with `OutOfCapacity` and the model's
 //!   numbers, a bad alignment with `BadAlign`, the buffer itself and an
 //!   outer scope with `InnerScopeOpen` while a scope is open;
