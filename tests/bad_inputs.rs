@@ -307,14 +307,13 @@ fn checkpoint_from_before_a_reset() {
     assert_buffer_usable(&buf);
 }
 
-/// `restore` documents that a checkpoint taken "before an earlier restore
-/// went below it" panics. It does only while the buffer has not grown past
-/// it again; after that it is accepted, and `used_bytes` then counts the
-/// old contents of slab 0 (1100 here instead of 110). No memory is at risk
-/// (`restore` takes `&mut self`), only the accounting. Ignored until the
-/// checkpoint can tell (run it with `cargo test -- --ignored`).
+/// A checkpoint taken before a restore went below it is stale, also once
+/// the buffer has grown past its position again: its bookkeeping (bytes
+/// used in earlier slabs) belongs to a history that is gone. Accepting it
+/// once made `used_bytes` count the old contents of slab 0 (1100 here
+/// instead of 1110); checkpoints now carry the stamp of the slow-path event
+/// their state rests on.
 #[test]
-#[ignore = "known bug: a stale checkpoint is accepted once the buffer has grown past it"]
 fn checkpoint_from_before_a_restore_below_it_after_regrowth() {
     let mut buf = SlabBuffer::<1024>::new();
     let cp0 = buf.checkpoint();
@@ -327,8 +326,14 @@ fn checkpoint_from_before_a_restore_below_it_after_regrowth() {
     let _ = buf.alloc_ptr(100, 1); // slab 2
     assert_eq!(buf.used_bytes(), 1110);
     let msg = panic_message(|| buf.restore(stale));
-    assert!(msg.starts_with("restore: the checkpoint is newer"), "{msg}");
+    assert_eq!(
+        msg,
+        "restore: the checkpoint is stale: a restore went below it since it was taken \
+         (checkpoint at slab 1, offset 100, 0 custom slabs, event #1; that position now \
+         rests on event #2)"
+    );
     assert_eq!(buf.used_bytes(), 1110);
+    assert_buffer_usable(&buf);
 }
 
 // ---- a full fixed buffer -------------------------------------------------------
@@ -902,4 +907,32 @@ mod serde_input {
              at line 1 column 1"
         );
     }
+}
+
+/// The same for a custom slab made again after a restore below it: the
+/// count of custom slabs matches, the slabs (and the bytes they count) do
+/// not.
+#[test]
+fn checkpoint_from_before_a_restore_below_it_with_a_new_custom_slab() {
+    let mut buf = SlabBuffer::<1024>::new();
+    let _ = buf.alloc_ptr(10, 1);
+    let cp = buf.checkpoint();
+    let _ = buf.alloc_ptr(5000, 1); // custom slab 1
+    let stale = buf.checkpoint();
+    buf.restore(cp);
+    let _ = buf.alloc_ptr(3000, 1); // another custom slab
+    assert_eq!(buf.used_bytes(), 3010);
+    let msg = panic_message(|| buf.restore(stale));
+    assert!(
+        msg.starts_with("restore: the checkpoint is stale: a restore went below it"),
+        "{msg}"
+    );
+    assert_eq!(buf.used_bytes(), 3010);
+    // A checkpoint of the present history still works, and so does the
+    // empty one.
+    let now = buf.checkpoint();
+    let _ = buf.alloc_ptr(100, 1);
+    buf.restore(now);
+    assert_eq!(buf.used_bytes(), 3010);
+    assert_buffer_usable(&buf);
 }

@@ -52,6 +52,13 @@ pub struct Bump {
     high_water: Cell<usize>,
     /// Identity for checkpoints, assigned on first use.
     id: Cell<u64>,
+    /// Stamp of the latest slow-path event the present state's bookkeeping
+    /// rests on (entering the current slab if it is not slab 0, or the
+    /// newest custom slab still live); 0 if none. Checkpoints carry it, so
+    /// that one taken before a restore went below it is recognised as stale.
+    pub(crate) stamp: Cell<u64>,
+    /// Stamps issued so far: each slow-path event gets the next one.
+    stamps: Cell<u64>,
 }
 
 /// What a scope saves on entry: the cursor and the generation. Restoring it
@@ -86,7 +93,17 @@ impl Bump {
             peak: Cell::new(p),
             high_water: Cell::new(0),
             id: Cell::new(0),
+            stamp: Cell::new(0),
+            stamps: Cell::new(0),
         }
+    }
+
+    /// A new stamp, for a slow-path event; the present state rests on it.
+    pub(crate) fn new_stamp(&self) -> u64 {
+        let stamp = self.stamps.get() + 1;
+        self.stamps.set(stamp);
+        self.stamp.set(stamp);
+        stamp
     }
 
     /// Makes `[start, start + len)` the current chunk with the cursor at
@@ -231,6 +248,7 @@ impl Bump {
             offset: self.offset(),
             custom: self.custom.get(),
             used_before: self.used_before.get(),
+            stamp: self.stamp.get(),
         }
     }
 

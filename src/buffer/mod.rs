@@ -45,6 +45,8 @@ pub struct Checkpoint {
     pub(crate) offset: usize,
     pub(crate) custom: usize,
     pub(crate) used_before: usize,
+    /// The buffer's [`Bump::stamp`](bump::Bump) when the checkpoint was taken.
+    pub(crate) stamp: u64,
 }
 
 /// What a buffer holds and uses, from [`Buffer::stats`].
@@ -99,6 +101,10 @@ pub(crate) mod sealed {
         fn bump(&self) -> &Bump;
         /// `self` as a trait object, for scopes (works for `?Sized` too).
         fn as_dyn(&self) -> &dyn Buffer;
+        /// The stamp the state `(chunk, custom)` rests on in the buffer's
+        /// present history (see [`Bump::stamp`]); a checkpoint whose stamp
+        /// differs was taken before a restore went below it.
+        fn stamp_of(&self, chunk: usize, custom: usize) -> u64;
         /// The slow path of an allocation: `size` bytes aligned to `align`
         /// (a power of two) did not fit in the current chunk.
         fn grow(&self, size: usize, align: usize) -> Result<NonNull<u8>, AllocError>;
@@ -207,9 +213,10 @@ pub trait Buffer: sealed::Sealed {
     /// released, except one spare kept for reuse).
     ///
     /// # Panics
-    /// If `cp` comes from another buffer, or is newer than the buffer's
-    /// present state (taken inside a scope that has ended, or before an
-    /// earlier restore went below it).
+    /// If `cp` comes from another buffer, is newer than the buffer's
+    /// present state (taken inside a scope that has ended, or after the
+    /// state a restore went back to), or is stale: taken before an earlier
+    /// restore went below it, even if the buffer has grown past it again.
     ///
     /// ```should_panic
     /// use bumper::{Buffer, SlabBuffer};
@@ -220,6 +227,17 @@ pub trait Buffer: sealed::Sealed {
     /// ```
     fn restore(&mut self, cp: Checkpoint) {
         self.bump().validate(&cp);
+        let stamp = self.stamp_of(cp.chunk, cp.custom);
+        assert!(
+            cp.stamp == stamp,
+            "restore: the checkpoint is stale: a restore went below it since it was taken \
+             (checkpoint at slab {}, offset {}, {} custom slabs, event #{}; that position now \
+             rests on event #{stamp})",
+            cp.chunk,
+            cp.offset,
+            cp.custom,
+            cp.stamp
+        );
         // SAFETY: `validate` checked that `cp` is a state of this buffer not
         // newer than now; `&mut self` proves that nothing allocated from the
         // buffer (all of which borrows it) is still in use, and that no
@@ -450,5 +468,6 @@ impl Checkpoint {
         offset: 0,
         custom: 0,
         used_before: 0,
+        stamp: 0,
     };
 }

@@ -42,6 +42,10 @@ pub struct SlabBuffer<const SLAB: usize = 1_048_576> {
     slabs: RefCell<Vec<NonNull<u8>>>,
     /// Custom slabs, oldest first, with the layout they were allocated with.
     customs: RefCell<Vec<(NonNull<u8>, Layout)>>,
+    /// For each custom slab, the stamp of its allocation; for each regular
+    /// slab in use, the stamp of the latest time it became current.
+    custom_stamps: RefCell<Vec<u64>>,
+    slab_stamps: RefCell<Vec<u64>>,
     /// The state before each slow-path event (new slab, custom slab), in
     /// order: what a scope that saw the event returns to when it ends.
     events: RefCell<Vec<Event>>,
@@ -93,6 +97,8 @@ impl<const SLAB: usize> SlabBuffer<SLAB> {
             bump: Bump::empty(),
             slabs: RefCell::new(Vec::new()),
             customs: RefCell::new(Vec::new()),
+            custom_stamps: RefCell::new(Vec::new()),
+            slab_stamps: RefCell::new(Vec::new()),
             events: RefCell::new(Vec::new()),
         }
     }
@@ -139,6 +145,9 @@ impl<const SLAB: usize> SlabBuffer<SLAB> {
         self.log_event(); // folds the chunk's peak into the high-water mark
         self.bump.reset_peak();
         self.customs.borrow_mut().push((p, layout));
+        let mut stamps = self.custom_stamps.borrow_mut();
+        stamps.truncate(self.bump.custom.get());
+        stamps.push(self.bump.new_stamp());
         self.bump.custom.set(self.bump.custom.get() + 1);
         self.bump
             .used_before
@@ -174,6 +183,12 @@ impl<const SLAB: usize> SlabBuffer<SLAB> {
         }
         self.bump.chunk.set(next);
         self.bump.set_chunk(slabs[next].as_ptr(), SLAB, 0);
+        // Slab 0 starts from no earlier slab, so every entry into it rests
+        // on the same bookkeeping (only custom slabs count before it).
+        let stamp = if next == 0 { 0 } else { self.bump.new_stamp() };
+        let mut stamps = self.slab_stamps.borrow_mut();
+        stamps.truncate(next);
+        stamps.push(stamp);
         Ok(())
     }
 
@@ -215,6 +230,19 @@ impl<const SLAB: usize> SlabBuffer<SLAB> {
             // request would be served at address 8.
             (Some(_), Cursor::Ptr(_)) | (None, _) => b.clear_chunk(),
         }
+        b.stamp.set(self.stamp_of_state(chunk, custom));
+    }
+
+    /// See [`Sealed::stamp_of`](sealed::Sealed::stamp_of): the newer of the
+    /// stamps of slab `chunk` (0 for slab 0) and of the last of the first
+    /// `custom` custom slabs (0 for either that does not exist).
+    fn stamp_of_state(&self, chunk: usize, custom: usize) -> u64 {
+        let slab = self.slab_stamps.borrow().get(chunk).copied().unwrap_or(0);
+        let custom = match custom.checked_sub(1) {
+            Some(last) => self.custom_stamps.borrow().get(last).copied().unwrap_or(0),
+            None => 0,
+        };
+        slab.max(custom)
     }
 }
 
@@ -272,6 +300,10 @@ impl<const SLAB: usize> sealed::Sealed for SlabBuffer<SLAB> {
     #[inline(always)]
     fn as_dyn(&self) -> &dyn Buffer {
         self
+    }
+
+    fn stamp_of(&self, chunk: usize, custom: usize) -> u64 {
+        self.stamp_of_state(chunk, custom)
     }
 
     #[cold]
