@@ -767,23 +767,7 @@ fn from_slice_with_the_wrong_length() {
 #[cfg(feature = "serde")]
 mod serde_input {
     use super::*;
-    use bumper::array::ArraySeed;
-    use bumper::{PtrArray, Scope};
-    use serde::de::DeserializeSeed;
-
-    /// Deserializes `json` into `s` as a rank-`N` array of `T`.
-    fn from_json<'s, T, const N: usize>(
-        s: &Scope<'s>,
-        json: &str,
-    ) -> Result<PtrArray<'s, T, N>, serde_json::Error>
-    where
-        T: Copy + serde::de::DeserializeOwned + 's,
-    {
-        let mut de = serde_json::Deserializer::from_str(json);
-        let a = ArraySeed::<T, N>::new(s).deserialize(&mut de)?;
-        de.end()?;
-        Ok(a)
-    }
+    use common::from_json;
 
     /// The full error message for `json` (serde_json's position included),
     /// checking that the scope still works and gets its memory back.

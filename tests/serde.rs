@@ -2,23 +2,12 @@
 //! a scope, with every kind of bad input.
 #![cfg(feature = "serde")]
 
-use bumper::array::ArraySeed;
-use bumper::{AllocBuffer, Buffer, PtrArray, Scope};
-use serde::de::DeserializeSeed;
+mod common;
+use common::from_json;
 
-/// Deserializes `json` into `s` as a rank-`N` array of `T`.
-fn from_json<'s, T, const N: usize>(
-    s: &Scope<'s>,
-    json: &str,
-) -> Result<PtrArray<'s, T, N>, serde_json::Error>
-where
-    T: Copy + serde::de::DeserializeOwned + 's,
-{
-    let mut de = serde_json::Deserializer::from_str(json);
-    let a = ArraySeed::<T, N>::new(s).deserialize(&mut de)?;
-    de.end()?;
-    Ok(a)
-}
+use bumper::array::ArraySeed;
+use bumper::{AllocBuffer, Buffer};
+use serde::de::DeserializeSeed;
 
 /// The error message (without serde_json's "at line .. column .." suffix).
 fn err_of<T, const N: usize>(json: &str) -> String

@@ -3,6 +3,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// Runs `f`, expects it to panic, and returns the panic message.
+#[allow(dead_code)] // not every test file uses every helper
 pub fn panic_message(f: impl FnOnce()) -> String {
     let err = catch_unwind(AssertUnwindSafe(f)).expect_err("expected a panic");
     match err.downcast::<String>() {
@@ -43,4 +44,22 @@ pub fn assert_default_buffer_usable() {
     let before = bumper::default_buffer_stats().used_bytes;
     assert_eq!(bumper::no_escape(|s| exercise_scope(s)), 138);
     assert_eq!(bumper::default_buffer_stats().used_bytes, before);
+}
+
+/// Deserializes `json` into `s` as a rank-`N` array of `T` (through
+/// [`ArraySeed`](bumper::array::ArraySeed)), requiring the whole input.
+#[cfg(feature = "serde")]
+#[allow(dead_code)] // not every test file uses every helper
+pub fn from_json<'s, T, const N: usize>(
+    s: &bumper::Scope<'s>,
+    json: &str,
+) -> Result<bumper::PtrArray<'s, T, N>, serde_json::Error>
+where
+    T: Copy + serde::de::DeserializeOwned + 's,
+{
+    use serde::de::DeserializeSeed;
+    let mut de = serde_json::Deserializer::from_str(json);
+    let a = bumper::array::ArraySeed::<T, N>::new(s).deserialize(&mut de)?;
+    de.end()?;
+    Ok(a)
 }
