@@ -353,7 +353,7 @@ fn hashbrown_map_with_1000_entries() {
         assert_eq!(m.len(), 500);
         assert_eq!(
             m.values().sum::<u64>(),
-            (0..1000).filter(|i| i % 2 == 1).map(|i| i * i).sum()
+            (0..1000).filter(|i| i % 2 == 1).map(|i| i * i).sum::<u64>()
         );
 
         let mut set = hashbrown::HashSet::new_in(&*s);
