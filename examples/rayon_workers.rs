@@ -115,18 +115,28 @@ fn solve_vec(k: usize) -> (f64, f64) {
     (r.iter().map(|v| v * v).sum::<f64>().sqrt(), x[0])
 }
 
-fn run(label: &str, f: impl Fn(usize) -> (f64, f64) + Sync) -> (Vec<(f64, f64)>, f64) {
-    // One untimed pass warms up the workers (thread start, first slab).
-    let _ = (0..ITEMS).into_par_iter().map(&f).collect::<Vec<_>>();
+/// Rounds of the timing; the versions alternate, and each reports its median.
+const ROUNDS: usize = 7;
+
+/// One timed pass over all items: the results and the seconds it took.
+fn pass(f: &(impl Fn(usize) -> (f64, f64) + Sync)) -> (Vec<(f64, f64)>, f64) {
     let start = Instant::now();
-    let out: Vec<(f64, f64)> = (0..ITEMS).into_par_iter().map(&f).collect();
-    let secs = start.elapsed().as_secs_f64();
+    let out: Vec<(f64, f64)> = (0..ITEMS).into_par_iter().map(f).collect();
+    (out, start.elapsed().as_secs_f64())
+}
+
+/// The median of `times` (sorted in place).
+fn median(times: &mut [f64]) -> f64 {
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
+fn report(label: &str, secs: f64) {
     println!(
-        "{label:<22} {ITEMS} problems in {:7.2} ms ({:6.2} us per problem per thread)",
+        "{label:<22} {ITEMS} problems in {:7.2} ms ({:6.2} us per problem per thread), median of {ROUNDS}",
         secs * 1e3,
         secs * 1e6 * rayon::current_num_threads() as f64 / ITEMS as f64
     );
-    (out, secs)
 }
 
 fn main() {
@@ -134,10 +144,20 @@ fn main() {
         "batched least squares, {ITEMS} problems of {M}x{N}, {} rayon threads\n",
         rayon::current_num_threads()
     );
-    let (scratch, t_scratch) = run("scratch (bumper)", |k| {
-        bumper::no_escape(|s| solve_scratch(s, k))
-    });
-    let (vecs, t_vec) = run("Vec temporaries", solve_vec);
+    let scratch_fn = |k| bumper::no_escape(|s| solve_scratch(s, k));
+    // One untimed pass of each warms up the workers (thread start, first
+    // slab, malloc's caches); then the two alternate, so that a slow moment
+    // of the shared machine hits both.
+    let (scratch, _) = pass(&scratch_fn);
+    let (vecs, _) = pass(&solve_vec);
+    let (mut t_scratch, mut t_vec) = (Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        t_scratch.push(pass(&scratch_fn).1);
+        t_vec.push(pass(&solve_vec).1);
+    }
+    let (t_scratch, t_vec) = (median(&mut t_scratch), median(&mut t_vec));
+    report("scratch (bumper)", t_scratch);
+    report("Vec temporaries", t_vec);
 
     assert_eq!(scratch, vecs, "both versions give bit-identical results");
     let worst = scratch.iter().map(|r| r.0).fold(0.0, f64::max);
