@@ -52,13 +52,6 @@ pub struct Bump {
     high_water: Cell<usize>,
     /// Identity for checkpoints, assigned on first use.
     id: Cell<u64>,
-    /// Stamp of the latest slow-path event the present state's bookkeeping
-    /// rests on (entering the current slab if it is not slab 0, or the
-    /// newest custom slab still live); 0 if none. Checkpoints carry it, so
-    /// that one taken before a restore went below it is recognised as stale.
-    pub(crate) stamp: Cell<u64>,
-    /// Stamps issued so far: each slow-path event gets the next one.
-    stamps: Cell<u64>,
 }
 
 /// What a scope saves on entry: the cursor and the generation. Restoring it
@@ -93,17 +86,7 @@ impl Bump {
             peak: Cell::new(p),
             high_water: Cell::new(0),
             id: Cell::new(0),
-            stamp: Cell::new(0),
-            stamps: Cell::new(0),
         }
-    }
-
-    /// A new stamp, for a slow-path event; the present state rests on it.
-    pub(crate) fn new_stamp(&self) -> u64 {
-        let stamp = self.stamps.get() + 1;
-        self.stamps.set(stamp);
-        self.stamp.set(stamp);
-        stamp
     }
 
     /// Makes `[start, start + len)` the current chunk with the cursor at
@@ -240,15 +223,16 @@ impl Bump {
         }
     }
 
-    /// The present state, as a public checkpoint.
-    pub(crate) fn checkpoint(&self) -> Checkpoint {
+    /// The present state, as a public checkpoint; `stamp` is the buffer's
+    /// [`stamp_of`](super::sealed::Sealed::stamp_of) the present state.
+    pub(crate) fn checkpoint(&self, stamp: u64) -> Checkpoint {
         Checkpoint {
             buffer: self.id(),
             chunk: self.chunk.get(),
             offset: self.offset(),
             custom: self.custom.get(),
             used_before: self.used_before.get(),
-            stamp: self.stamp.get(),
+            stamp,
         }
     }
 

@@ -45,7 +45,7 @@ pub struct Checkpoint {
     pub(crate) offset: usize,
     pub(crate) custom: usize,
     pub(crate) used_before: usize,
-    /// The buffer's [`Bump::stamp`](bump::Bump) when the checkpoint was taken.
+    /// What the state rests on, from [`Sealed::stamp_of`](sealed::Sealed::stamp_of).
     pub(crate) stamp: u64,
 }
 
@@ -101,9 +101,11 @@ pub(crate) mod sealed {
         fn bump(&self) -> &Bump;
         /// `self` as a trait object, for scopes (works for `?Sized` too).
         fn as_dyn(&self) -> &dyn Buffer;
-        /// The stamp the state `(chunk, custom)` rests on in the buffer's
-        /// present history (see [`Bump::stamp`]); a checkpoint whose stamp
-        /// differs was taken before a restore went below it.
+        /// The stamp of the latest slow-path event the bookkeeping of state
+        /// `(chunk, custom)` rests on in the buffer's present history
+        /// (entering slab `chunk` if it is not slab 0, or making the last
+        /// of the first `custom` custom slabs); 0 if none. A checkpoint
+        /// whose stamp differs was taken before a restore went below it.
         fn stamp_of(&self, chunk: usize, custom: usize) -> u64;
         /// The slow path of an allocation: `size` bytes aligned to `align`
         /// (a power of two) did not fit in the current chunk.
@@ -206,7 +208,8 @@ pub trait Buffer: sealed::Sealed {
     /// assert_eq!(buf.used_bytes(), 8);
     /// ```
     fn checkpoint(&self) -> Checkpoint {
-        self.bump().checkpoint()
+        let bump = self.bump();
+        bump.checkpoint(self.stamp_of(bump.chunk.get(), bump.custom.get()))
     }
 
     /// Frees everything allocated after `cp` (slabs added since are

@@ -1,6 +1,6 @@
 //! [`SlabBuffer`]: a growing buffer made of fixed-size slabs.
 
-use core::cell::RefCell;
+use core::cell::{Cell, RefCell};
 use core::ptr::NonNull;
 use std::alloc::{self, Layout};
 
@@ -46,6 +46,8 @@ pub struct SlabBuffer<const SLAB: usize = 1_048_576> {
     /// slab in use, the stamp of the latest time it became current.
     custom_stamps: RefCell<Vec<u64>>,
     slab_stamps: RefCell<Vec<u64>>,
+    /// Stamps issued so far: each slow-path event gets the next one.
+    stamps: Cell<u64>,
     /// The state before each slow-path event (new slab, custom slab), in
     /// order: what a scope that saw the event returns to when it ends.
     events: RefCell<Vec<Event>>,
@@ -99,6 +101,7 @@ impl<const SLAB: usize> SlabBuffer<SLAB> {
             customs: RefCell::new(Vec::new()),
             custom_stamps: RefCell::new(Vec::new()),
             slab_stamps: RefCell::new(Vec::new()),
+            stamps: Cell::new(0),
             events: RefCell::new(Vec::new()),
         }
     }
@@ -147,7 +150,7 @@ impl<const SLAB: usize> SlabBuffer<SLAB> {
         self.customs.borrow_mut().push((p, layout));
         let mut stamps = self.custom_stamps.borrow_mut();
         stamps.truncate(self.bump.custom.get());
-        stamps.push(self.bump.new_stamp());
+        stamps.push(self.new_stamp());
         self.bump.custom.set(self.bump.custom.get() + 1);
         self.bump
             .used_before
@@ -185,7 +188,7 @@ impl<const SLAB: usize> SlabBuffer<SLAB> {
         self.bump.set_chunk(slabs[next].as_ptr(), SLAB, 0);
         // Slab 0 starts from no earlier slab, so every entry into it rests
         // on the same bookkeeping (only custom slabs count before it).
-        let stamp = if next == 0 { 0 } else { self.bump.new_stamp() };
+        let stamp = if next == 0 { 0 } else { self.new_stamp() };
         let mut stamps = self.slab_stamps.borrow_mut();
         stamps.truncate(next);
         stamps.push(stamp);
@@ -230,19 +233,13 @@ impl<const SLAB: usize> SlabBuffer<SLAB> {
             // request would be served at address 8.
             (Some(_), Cursor::Ptr(_)) | (None, _) => b.clear_chunk(),
         }
-        b.stamp.set(self.stamp_of_state(chunk, custom));
     }
 
-    /// See [`Sealed::stamp_of`](sealed::Sealed::stamp_of): the newer of the
-    /// stamps of slab `chunk` (0 for slab 0) and of the last of the first
-    /// `custom` custom slabs (0 for either that does not exist).
-    fn stamp_of_state(&self, chunk: usize, custom: usize) -> u64 {
-        let slab = self.slab_stamps.borrow().get(chunk).copied().unwrap_or(0);
-        let custom = match custom.checked_sub(1) {
-            Some(last) => self.custom_stamps.borrow().get(last).copied().unwrap_or(0),
-            None => 0,
-        };
-        slab.max(custom)
+    /// A new stamp, for a slow-path event.
+    fn new_stamp(&self) -> u64 {
+        let stamp = self.stamps.get() + 1;
+        self.stamps.set(stamp);
+        stamp
     }
 }
 
@@ -302,8 +299,16 @@ impl<const SLAB: usize> sealed::Sealed for SlabBuffer<SLAB> {
         self
     }
 
+    /// The newer of the stamps of slab `chunk` (0 for slab 0) and of the
+    /// last of the first `custom` custom slabs (0 for either that does not
+    /// exist).
     fn stamp_of(&self, chunk: usize, custom: usize) -> u64 {
-        self.stamp_of_state(chunk, custom)
+        let slab = self.slab_stamps.borrow().get(chunk).copied().unwrap_or(0);
+        let custom = match custom.checked_sub(1) {
+            Some(last) => self.custom_stamps.borrow().get(last).copied().unwrap_or(0),
+            None => 0,
+        };
+        slab.max(custom)
     }
 
     #[cold]
