@@ -400,6 +400,10 @@ macro_rules! allocator_methods {
 ///     keep = Some(Vec::<u8, _>::new_in(&*s)); // error: borrowed data escapes
 /// });
 /// ```
+// SAFETY: blocks stay valid until the scope ends, and `&'a Scope<'s>` implies
+// `'s: 'a`, so they outlive every copy of this allocator (all copies are the
+// same scope); deallocate/grow/shrink move the cursor only for the last block
+// of the innermost scope (module docs, "Soundness of moving the cursor back").
 unsafe impl<'s> Allocator for &Scope<'s> {
     allocator_methods!(|this| **this);
 }
@@ -430,6 +434,8 @@ unsafe impl<'s> Allocator for &Scope<'s> {
 ///     drop(v);
 /// });
 /// ```
+// SAFETY: as for `&Scope`: the only `&mut` method, `Scope::no_escape`, opens
+// a nested scope and frees nothing this scope allocated.
 unsafe impl<'s> Allocator for &mut Scope<'s> {
     allocator_methods!(|this| **this);
 }
@@ -460,6 +466,10 @@ unsafe impl<'s> Allocator for &mut Scope<'s> {
 /// assert_eq!(buf.used_bytes(), 0); // the Vec was the last block
 /// buf.reset();
 /// ```
+// SAFETY: blocks are freed only by `restore` / `reset` / drop, which need
+// the buffer by `&mut` or by value, impossible while this shared borrow (the
+// allocator) lives; a scope opened on the buffer marks above every block and
+// the depth check keeps the buffer from allocating or resizing meanwhile.
 unsafe impl<const SLAB: usize> Allocator for &SlabBuffer<SLAB> {
     allocator_methods!(|this| Scope::for_buffer(*this));
 }
@@ -479,6 +489,7 @@ unsafe impl<const SLAB: usize> Allocator for &SlabBuffer<SLAB> {
 /// assert!(v.try_reserve_exact(100).is_err()); // 412 bytes do not fit in 64
 /// assert_eq!(v, [1, 2, 3]);
 /// ```
+// SAFETY: as for `&SlabBuffer`.
 unsafe impl<S> Allocator for &AllocBuffer<S> {
     allocator_methods!(|this| Scope::for_buffer(*this));
 }
@@ -497,6 +508,9 @@ unsafe impl<S> Allocator for &AllocBuffer<S> {
 /// });
 /// assert_eq!(n, 24);
 /// ```
+// SAFETY: as for `&SlabBuffer` (every `Buffer` is one of this crate's two
+// buffers: the trait is sealed); `reset_default_buffer` refuses while a
+// `with_default_buffer` call, which lends this reference, is running.
 unsafe impl<'b> Allocator for &(dyn Buffer + 'b) {
     allocator_methods!(|this| Scope::for_buffer(*this));
 }
