@@ -2,21 +2,29 @@
 //! `allocator-api2`, on by default): allocator-api2's `Vec` and `Box`, and
 //! hashbrown's collections, on bump memory.
 //!
-//! Implemented for `&Scope<'s>` and `&mut Scope<'s>` (so `Vec::new_in(&*s)`
+//! Implemented for `&Scope<'s>` and `&&mut Scope<'s>` (so `Vec::new_in(&*s)`
 //! and `Vec::new_in(&s)` both work on the `s: &mut Scope` a closure
-//! receives), and for `&SlabBuffer`, `&AllocBuffer` and `&dyn Buffer`. The
+//! receives), and for `&SlabBuffer`, `&AllocBuffer` and `&dyn Buffer`.
+//! Never for `&mut Scope` (see below). The
 //! user-facing documentation, with examples, is on the impls (rustdoc shows
 //! it on the pages of [`Scope`], [`SlabBuffer`] and [`AllocBuffer`]); this
 //! comment is the design and the soundness argument.
 //!
 //! # Behaviour
-//! * `allocate` is [`Scope::try_alloc_ptr`]: a pointer bump. It returns
-//!   `Err` when the scope is not the innermost one open on its buffer (an
-//!   outer scope while an inner one is open, through the thread's default
-//!   buffer; or the buffer while any scope is open on it). Collections turn
-//!   that `Err` into `handle_alloc_error`, which aborts the process; their
-//!   `try_reserve` methods return it instead. Zero-size layouts get a
-//!   dangling pointer aligned to the layout and do not touch the buffer.
+//! * `allocate` is [`Scope::try_alloc_ptr`]: a pointer bump. Zero-size
+//!   layouts get a dangling pointer aligned to the layout and do not touch
+//!   the buffer (the crate's one rule for zero-size requests).
+//! * Running out of memory (a full [`AllocBuffer`], a refused slab) returns
+//!   `Err`: collections call `handle_alloc_error` as for any allocator,
+//!   `try_reserve` returns it.
+//! * A request from a scope that is not the innermost one open on its
+//!   buffer (an outer scope while an inner one is open, through the
+//!   thread's default buffer; or the buffer while any scope is open on it)
+//!   **panics** with [`InnerScopeOpen`](crate::AllocError::InnerScopeOpen)'s
+//!   message. It is a bug in the calling code, and an `Err` would make every
+//!   collection abort the process (DESIGN.md, rule 10). Unwinding out of an
+//!   allocator is what std's collections also see under `-Zoom=panic`: they
+//!   are unchanged when it happens.
 //! * `deallocate` frees the block only when it is the last one of the
 //!   current chunk (it ends at the cursor) and the scope is the innermost:
 //!   the cursor moves back. Otherwise it does nothing and the memory comes
@@ -40,9 +48,18 @@
 //! are allocators, never the buffer itself or `&mut` to it. A shared borrow
 //! of the buffer keeps `restore` and `reset` away for as long as the
 //! allocator lives, exactly as for [`Buffer::alloc`]'s arrays. For scopes,
-//! `&'a mut Scope<'s>` is as good as `&'a Scope<'s>`: the only `&mut`
-//! method, [`Scope::no_escape`], opens a nested scope, which frees nothing
-//! the outer scope allocated. `Scope` by value is never in a user's hands.
+//! `&Scope<'s>` and `&&mut Scope<'s>` (the latter so that `&s` works on the
+//! closure's `s: &mut Scope`). `Scope` by value is never in a user's hands.
+//!
+//! Never `&mut Scope<'s>` (DESIGN.md, soundness rule 9): allocator-api2's
+//! `Box` (`leak`, `into_raw`, `into_vec`) and hashbrown (`into_iter`) copy
+//! their allocator with `ptr::read` and then move or forget the original.
+//! A bitwise copy of a unique reference used next to the original is
+//! undefined behaviour under Stacked Borrows (Miri reports it at
+//! `Box::leak`), whatever the allocator's methods do. Shared references may
+//! be copied freely. `tests/review.rs` runs those paths under Miri on
+//! `&*s` and `&s`, and a doctest on the `&&mut Scope` impl checks that `s`
+//! itself is refused.
 //!
 //! The memory of a scope lives for `'s`, and `&'a Scope<'s>` implies
 //! `'s: 'a`, so a block outlives every copy of the allocator. A collection
@@ -108,7 +125,17 @@
 //!
 //! The catch is usability, not soundness: `buf.no_escape` takes `&self`, so
 //! a collection on `&buf` stays usable inside a scope on `buf`, where any
-//! allocation it makes fails and aborts the process (see the impls' docs).
+//! allocation it makes panics (see the impls' docs).
+//!
+//! # What `with_default_buffer` hands out
+//! Not the buffer itself but a private `DefaultBuffer`, a `&dyn Buffer`
+//! whose pseudo-scope has the depth of the innermost scope open on the
+//! buffer when the call began (its `base_depth`), not 0. Its allocations
+//! therefore land on top of that scope, are freed when it ends (after the
+//! call, as scopes nest like calls), and succeed whether or not a scope was
+//! open, which a rayon worker running the call inside another job's scope
+//! would otherwise change (rule 10). For every other argument it is the
+//! scope (or buffer) at that depth, and the arguments above apply.
 
 use core::ptr::{self, NonNull};
 
@@ -135,13 +162,24 @@ fn is_innermost(s: &Scope<'_>) -> bool {
 #[inline]
 fn allocate(s: &Scope<'_>, layout: Layout) -> Result<NonNull<[u8]>, AllocError> {
     let size = layout.size();
-    if size == 0 {
-        return Ok(empty_block(layout.align()));
-    }
-    // `try_alloc_ptr` refuses a scope that is not the innermost.
+    // `try_alloc_ptr` refuses a scope that is not the innermost, and answers
+    // a zero-size layout with a dangling pointer.
     match s.try_alloc_ptr(size, layout.align()) {
         Ok(p) => Ok(NonNull::slice_from_raw_parts(p, size)),
-        Err(_) => Err(AllocError),
+        Err(e) => refuse(e),
+    }
+}
+
+/// A failed allocation: `Err` when memory ran out (collections then call
+/// `handle_alloc_error`, `try_reserve` returns it), a panic when a scope
+/// that is not the innermost one asked. The latter is a bug in the caller,
+/// and `Err` would make every collection abort the process.
+#[cold]
+#[inline(never)]
+fn refuse<T>(e: crate::AllocError) -> Result<T, AllocError> {
+    match e {
+        crate::AllocError::InnerScopeOpen { .. } => panic!("{e}"),
+        _ => Err(AllocError),
     }
 }
 
@@ -336,15 +374,21 @@ macro_rules! allocator_methods {
 ///   `Vec` that is the latest allocation grows without copying; `shrink`
 ///   never copies (unless asked for a stricter alignment).
 ///
-/// # Errors: nested scopes
+/// # Errors
+/// When the buffer runs out (a full [`AllocBuffer`]), `Err`: `try_reserve`
+/// returns it, `push` calls `handle_alloc_error` as with any allocator.
+///
+/// # Panics: nested scopes
 /// Only the innermost scope open on a buffer may allocate. [`Scope::no_escape`]
 /// makes that a compile error, but a function that opens its own
 /// [`no_escape`](crate::no_escape) on the thread's default buffer can run
 /// while a collection of an outer scope is live. There, the outer
-/// collection's allocations (and in-place growth) return `Err`: a `push`
-/// that needs memory calls `handle_alloc_error` and **aborts the process**,
-/// `try_reserve` returns the error. Deallocating or shrinking there is fine
-/// (it keeps the memory until the outer scope ends).
+/// collection's allocations (and growth) panic with
+/// [`AllocError::InnerScopeOpen`](crate::AllocError::InnerScopeOpen)'s
+/// message, `try_reserve` included: it is a bug in the calling code, and
+/// returning `Err` would make `push` abort the process. Reading, writing,
+/// deallocating and shrinking there are fine (the memory waits until the
+/// outer scope ends).
 ///
 /// ```
 /// use allocator_api2::vec::Vec;
@@ -380,8 +424,10 @@ macro_rules! allocator_methods {
 ///     v.push(1.0_f64);
 ///     bumper::no_escape(|_inner| {
 ///         // `s` is not the innermost scope: it may not allocate...
-///         assert!(v.try_reserve(100).is_err());
-///         assert!((&*s).allocate(Layout::new::<u64>()).is_err());
+///         let grown = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+///             v.reserve(100);
+///         }));
+///         assert!(grown.is_err());
 ///         // ...but its collections are still readable and writable.
 ///         v[0] += 1.0;
 ///     });
@@ -425,6 +471,18 @@ unsafe impl<'s> Allocator for &Scope<'s> {
 /// assert_eq!(v, 15);
 /// ```
 ///
+/// `&mut Scope` itself is not an allocator: allocator-api2's `Box` and
+/// hashbrown copy their allocator bitwise (`ptr::read`) while the original
+/// is still in use, which a unique reference does not survive (DESIGN.md,
+/// soundness rule 9). Pass `&*s` or `&s` instead of `s`:
+///
+/// ```compile_fail
+/// bumper::no_escape(|s| {
+///     let b = allocator_api2::boxed::Box::new_in(7_u64, s); // error: `&mut Scope` is no allocator
+///     assert_eq!(*b, 7);
+/// });
+/// ```
+///
 /// ```compile_fail
 /// use allocator_api2::vec::Vec;
 ///
@@ -434,10 +492,11 @@ unsafe impl<'s> Allocator for &Scope<'s> {
 ///     drop(v);
 /// });
 /// ```
-// SAFETY: as for `&Scope`: the only `&mut` method, `Scope::no_escape`, opens
-// a nested scope and frees nothing this scope allocated.
-unsafe impl<'s> Allocator for &mut Scope<'s> {
-    allocator_methods!(|this| **this);
+// SAFETY: a shared reference, copied bitwise as often as a collection likes;
+// it derefs to `&Scope<'s>` for as long as it lives, and the blocks live for
+// `'s` (as for `&Scope`). While it lives, `s` cannot open a nested scope.
+unsafe impl<'s> Allocator for &&mut Scope<'s> {
+    allocator_methods!(|this| ***this);
 }
 
 /// Collections on a [`SlabBuffer`] outside any scope, like
@@ -447,10 +506,13 @@ unsafe impl<'s> Allocator for &mut Scope<'s> {
 /// as for [`Scope`]'s allocator.
 ///
 /// # Errors
+/// As for [`Scope`]'s allocator: `Err` when memory runs out.
+///
+/// # Panics
 /// While a scope is open on the buffer, the buffer may not allocate: a
-/// collection on `&buf` used inside `buf.no_escape(...)` gets `Err` from
-/// every allocation, and `push` then **aborts the process**. Allocate from
-/// the scope there instead.
+/// collection on `&buf` that needs memory inside `buf.no_escape(...)`
+/// panics with [`AllocError::InnerScopeOpen`](crate::AllocError::InnerScopeOpen)'s
+/// message. Allocate from the scope there instead.
 ///
 /// ```
 /// use allocator_api2::vec::Vec;
@@ -461,7 +523,7 @@ unsafe impl<'s> Allocator for &mut Scope<'s> {
 ///     let mut v = Vec::new_in(&buf);
 ///     v.extend(0..100_u64);
 ///     assert_eq!(v.iter().sum::<u64>(), 4950);
-///     buf.no_escape(|_s| assert!(v.try_reserve(1000).is_err()));
+///     buf.no_escape(|_s| v.truncate(10)); // fine: no allocation
 /// }
 /// assert_eq!(buf.used_bytes(), 0); // the Vec was the last block
 /// buf.reset();
@@ -496,7 +558,9 @@ unsafe impl<S> Allocator for &AllocBuffer<S> {
 
 /// Collections on any buffer, such as the current default one from
 /// [`with_default_buffer`](crate::with_default_buffer); see the
-/// [`SlabBuffer`] impl.
+/// [`SlabBuffer`] impl. What `with_default_buffer` hands out allocates on
+/// top of the scope that was open when it was called, if any, so its
+/// collections work the same inside a scope as outside.
 ///
 /// ```
 /// use allocator_api2::vec::Vec;
@@ -508,9 +572,13 @@ unsafe impl<S> Allocator for &AllocBuffer<S> {
 /// });
 /// assert_eq!(n, 24);
 /// ```
-// SAFETY: as for `&SlabBuffer` (every `Buffer` is one of this crate's two
-// buffers: the trait is sealed); `reset_default_buffer` refuses while a
-// `with_default_buffer` call, which lends this reference, is running.
+// SAFETY: every `Buffer` is one of this crate's (the trait is sealed). For
+// the two buffers, as for `&SlabBuffer`; `reset_default_buffer` refuses while
+// a `with_default_buffer` call, which lends this reference, is running. For
+// the `DefaultBuffer` that call hands out, as for `&Scope` at its depth `d`:
+// its blocks are made while depth `d` is the innermost, after scope `d`
+// opened, and live until that scope ends, which is after the call that
+// lends this reference returns (module docs).
 unsafe impl<'b> Allocator for &(dyn Buffer + 'b) {
     allocator_methods!(|this| Scope::for_buffer(*this));
 }

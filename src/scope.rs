@@ -63,19 +63,28 @@ pub struct Scope<'s> {
 type ScopeMarker<'s> = PhantomData<(*mut (), fn(&'s ()) -> &'s ())>;
 
 impl<'s> Scope<'s> {
-    /// The depth-0 "scope" the buffer's own allocation methods go through:
-    /// it allocates only while no scope is open on the buffer.
+    /// The pseudo-scope the buffer's own allocation methods go through, at
+    /// the buffer's base depth: 0 for a buffer, so it allocates only while no
+    /// scope is open on it; for what `with_default_buffer` hands out, the
+    /// depth when that call began.
     #[inline(always)]
     pub(crate) fn for_buffer<B: Buffer + ?Sized>(buf: &'s B) -> Self {
         Scope {
             bump: buf.bump(),
             buf: buf.as_dyn(),
-            depth: 0,
+            depth: buf.base_depth(),
             _marker: PhantomData,
         }
     }
 
     /// `size` bytes aligned to `align`, valid until the scope ends.
+    ///
+    /// A zero-size request (`size == 0`, or a typed allocation with no
+    /// elements or a zero-sized type) passes the same checks and gets a
+    /// dangling pointer aligned to `align`: it uses no memory, never takes a
+    /// new slab and never fails for lack of room. This is the one rule for
+    /// zero-size requests everywhere in the crate (typed allocations, raw
+    /// pointers, and the allocator-api2 `Allocator` impls).
     ///
     /// # Errors
     /// [`AllocError::BadAlign`] if `align` is not a power of two;
@@ -478,66 +487,72 @@ pub(crate) fn enter<B: Buffer + ?Sized, R>(
 
 // ---- the per-thread default buffer ----------------------------------------
 
-/// Each thread's default: its own buffer, and what `with_buffer` put in front.
-struct ThreadDefault {
-    own: SlabBuffer,
-    /// The buffer `with_buffer` installed, if any. Valid while `pins > 0`.
-    current: Cell<Option<NonNull<dyn Buffer>>>,
-    /// Live `with_buffer` / `with_default_buffer` calls on this thread.
-    pins: Cell<usize>,
-}
+/// The thread's own default buffer, created on first use, freed when the
+/// thread ends.
+struct OwnBuffer(SlabBuffer);
 
 thread_local! {
-    static DEFAULT: ThreadDefault = const {
-        ThreadDefault { own: SlabBuffer::new(), current: Cell::new(None), pins: Cell::new(0) }
-    };
+    static OWN: OwnBuffer = const { OwnBuffer(SlabBuffer::new()) };
+
+    /// The buffer `with_buffer` installed, if any; valid while that call
+    /// runs. No destructor, so it stays usable while the thread's other
+    /// thread-locals (`OWN` included) are being destroyed.
+    static CURRENT: Cell<Option<NonNull<dyn Buffer>>> = const { Cell::new(None) };
+
+    /// Live `with_buffer` / `with_default_buffer` calls on this thread (no
+    /// destructor either).
+    static PINS: Cell<usize> = const { Cell::new(0) };
 
     /// The fast path of `no_escape`: the thread's own buffer while it is the
-    /// default, null otherwise (before first use, inside `with_buffer`, and
-    /// once the thread's buffer is dropped). A type without destructor, so
-    /// reading it is a plain thread-local load with no lazy-registration check.
+    /// default, null otherwise (before first use, inside `with_buffer` and
+    /// until the next `no_escape` after it, and once the thread's buffer is
+    /// dropped). A type without destructor, so reading it is a plain
+    /// thread-local load with no lazy-registration check.
     static FAST: Cell<*const SlabBuffer> = const { Cell::new(core::ptr::null()) };
 }
 
-impl Drop for ThreadDefault {
+impl Drop for OwnBuffer {
     fn drop(&mut self) {
         // The buffer is about to be freed: later calls take the slow path.
         FAST.set(core::ptr::null());
     }
 }
 
+/// The thread's own buffer, or `None` once it has been destroyed (a
+/// thread-local destructor running at thread exit called us). The pointer
+/// is valid until this thread's thread-local destructors run `OWN`'s,
+/// which no call of ours can outlast: they run one after another, and
+/// `OWN`'s has not started if `try_with` succeeds.
+fn own_buffer() -> Option<*const SlabBuffer> {
+    OWN.try_with(|own| &own.0 as *const SlabBuffer).ok()
+}
+
 /// Undoes a `with_buffer` / `with_default_buffer` on drop (also on panic).
-struct PinGuard<'t> {
-    d: &'t ThreadDefault,
-    prev: Option<NonNull<dyn Buffer>>,
+struct PinGuard {
+    /// What `CURRENT` was, if this pin installed a buffer.
+    prev: Option<Option<NonNull<dyn Buffer>>>,
 }
 
-impl Drop for PinGuard<'_> {
+impl Drop for PinGuard {
     fn drop(&mut self) {
-        self.d.set_current(self.prev);
-        self.d.pins.set(self.d.pins.get() - 1);
+        if let Some(prev) = self.prev {
+            // FAST stays null: the next `no_escape` re-arms it if the
+            // thread's own buffer is the default again.
+            CURRENT.set(prev);
+        }
+        PINS.set(PINS.get() - 1);
     }
 }
 
-impl ThreadDefault {
-    fn pin(&self, install: Option<NonNull<dyn Buffer>>) -> PinGuard<'_> {
-        let prev = self.current.get();
-        if install.is_some() {
-            self.set_current(install);
-        }
-        self.pins.set(self.pins.get() + 1);
-        PinGuard { d: self, prev }
-    }
-
-    /// Installs `current` and keeps `FAST` in step: the own buffer exactly
-    /// when nothing is installed.
-    fn set_current(&self, current: Option<NonNull<dyn Buffer>>) {
-        self.current.set(current);
-        FAST.set(match current {
-            None => &self.own,
-            Some(_) => core::ptr::null(),
-        });
-    }
+/// Counts a `with_buffer` / `with_default_buffer` call and, for the former,
+/// installs its buffer until the guard drops.
+fn pin(install: Option<NonNull<dyn Buffer>>) -> PinGuard {
+    let prev = install.map(|p| {
+        FAST.set(core::ptr::null());
+        CURRENT.replace(Some(p))
+    });
+    PINS.set(PINS.get() + 1);
+    PinGuard { prev }
 }
 
 /// Runs `f` in a scope on the current default buffer: the calling thread's
@@ -546,7 +561,9 @@ impl ThreadDefault {
 ///
 /// Every thread, so every rayon worker, has its own default buffer: nothing
 /// is shared or locked. Scopes nest: a function that opens its own
-/// `no_escape` may be called inside another.
+/// `no_escape` may be called inside another. Called from a thread-local
+/// destructor after the thread's buffer is gone, it runs `f` on a fresh
+/// temporary buffer (the default for the duration of the call).
 ///
 /// # Panics
 /// If `f` panics (the buffer is restored first). An outer scope that
@@ -580,41 +597,45 @@ pub fn no_escape<R>(f: impl for<'s> FnOnce(&mut Scope<'s>) -> R) -> R {
         return no_escape_slow(f);
     }
     // SAFETY: FAST is non-null only while it points to this thread's own
-    // buffer, which lives in the `DEFAULT` thread-local until that is
-    // dropped, and whose destructor resets FAST first.
+    // buffer, which lives in the `OWN` thread-local until that is dropped,
+    // and whose destructor resets FAST first.
     enter(unsafe { &*own }, f)
 }
 
 /// `no_escape` when the fast pointer is not set: first use on this thread,
-/// inside `with_buffer`, or during thread shutdown.
+/// inside `with_buffer` (and once after it), or during thread shutdown.
 #[cold]
 #[inline(never)]
 fn no_escape_slow<R>(f: impl for<'s> FnOnce(&mut Scope<'s>) -> R) -> R {
-    let mut f = Some(f);
-    let run = |d: &ThreadDefault| {
-        let f = f.take().expect("called once");
-        match d.current.get() {
-            None => {
-                d.set_current(None); // first use: arm the fast path
-                enter(&d.own, f)
-            }
-            // SAFETY: `current` is set only by `with_buffer`, from a
-            // reference that outlives the `with_buffer` call, and reset
-            // (by its guard) before that call returns.
-            Some(p) => enter(unsafe { p.as_ref() }, f),
-        }
-    };
-    match DEFAULT.try_with(run) {
-        Ok(r) => r,
-        // The thread is shutting down and its default buffer is gone
-        // (a thread-local destructor called us): use a temporary buffer.
-        Err(_) => enter(&SlabBuffer::<4096>::new(), f.take().expect("not called")),
+    if let Some(p) = CURRENT.get() {
+        // SAFETY: `CURRENT` is set only by `with_buffer`, from a reference
+        // that outlives the `with_buffer` call, and reset (by its guard)
+        // before that call returns.
+        return enter(unsafe { p.as_ref() }, f);
     }
+    match own_buffer() {
+        Some(own) => {
+            FAST.set(own); // the own buffer is the default: arm the fast path
+                           // SAFETY: `own_buffer`'s pointer is valid for this call.
+            enter(unsafe { &*own }, f)
+        }
+        // The thread is shutting down and its buffer is gone: a temporary
+        // one, installed as the default so that nested calls share it.
+        None => with_buffer(&SlabBuffer::<4096>::new(), || enter_current(f)),
+    }
+}
+
+/// Opens a scope on the buffer `with_buffer` installed.
+fn enter_current<R>(f: impl for<'s> FnOnce(&mut Scope<'s>) -> R) -> R {
+    let p = CURRENT.get().expect("called inside with_buffer");
+    // SAFETY: as in `no_escape_slow`.
+    enter(unsafe { p.as_ref() }, f)
 }
 
 /// Makes `buf` the default buffer of this thread while `f` runs: inside it,
 /// [`no_escape`] and [`with_default_buffer`] use `buf`. Calls nest; the
-/// previous default comes back when `f` returns or panics. Any buffer works.
+/// previous default comes back when `f` returns or panics. Any buffer works,
+/// also in a thread-local destructor at thread exit.
 ///
 /// ```
 /// use bumper::{AllocBuffer, Buffer};
@@ -631,18 +652,71 @@ fn no_escape_slow<R>(f: impl for<'s> FnOnce(&mut Scope<'s>) -> R) -> R {
 pub fn with_buffer<B: Buffer + ?Sized, R>(buf: &B, f: impl FnOnce() -> R) -> R {
     let ptr: NonNull<dyn Buffer + '_> = NonNull::from(buf.as_dyn());
     // SAFETY: only the lifetime bound of the trait object changes. The
-    // pointer is stored in the thread-local `current` until the guard below
+    // pointer is stored in the thread-local `CURRENT` until the guard below
     // drops, which happens before this function returns, while `buf` is
     // still borrowed; it is not dereferenced after that.
     let ptr: NonNull<dyn Buffer + 'static> = unsafe { mem::transmute(ptr) };
-    DEFAULT.with(|d| {
-        let _pin = d.pin(Some(ptr));
-        f()
-    })
+    let _pin = pin(Some(ptr));
+    f()
 }
+
+/// What [`with_default_buffer`] hands out: the current default buffer,
+/// allocating at the depth of the scopes that were open on it when the call
+/// began (0 if none), so that its allocations succeed the same way whether
+/// or not a scope is open underneath (a rayon worker may run the call inside
+/// another job's scope).
+struct DefaultBuffer<'b> {
+    buf: &'b dyn Buffer,
+    depth: usize,
+}
+
+impl Sealed for DefaultBuffer<'_> {
+    fn bump(&self) -> &Bump {
+        self.buf.bump()
+    }
+    fn as_dyn(&self) -> &dyn Buffer {
+        self
+    }
+    fn base_depth(&self) -> usize {
+        self.depth
+    }
+    fn stamp_of(&self, chunk: usize, custom: usize) -> u64 {
+        self.buf.stamp_of(chunk, custom)
+    }
+    fn grow(&self, size: usize, align: usize) -> Result<NonNull<u8>, AllocError> {
+        self.buf.grow(size, align)
+    }
+    unsafe fn restore_to(&self, cp: &Checkpoint) {
+        // SAFETY: forwarded from the caller.
+        unsafe { self.buf.restore_to(cp) }
+    }
+    unsafe fn restore_scope(&self, mark: ScopeMark) {
+        // SAFETY: forwarded from the caller.
+        unsafe { self.buf.restore_scope(mark) }
+    }
+    fn reserved(&self) -> (usize, usize, usize) {
+        self.buf.reserved()
+    }
+}
+
+impl Buffer for DefaultBuffer<'_> {}
 
 /// Runs `f` with the current default buffer: the thread's own, or the one
 /// an enclosing [`with_buffer`] installed.
+///
+/// What `f` gets allocates (with [`Buffer::try_alloc_ptr`], or as an
+/// allocator-api2 `Allocator`) at the level of the innermost scope open on
+/// the buffer when `with_default_buffer` was called: on the buffer itself
+/// if none is open (memory lives until the buffer is reset), otherwise on
+/// top of that scope (memory lives until that scope ends, which is after
+/// this call returns). Either way a collection made inside `f` works the
+/// same, also when a rayon worker runs `f` inside another job's scope.
+/// A scope opened inside `f` refuses its allocations while it is open, as
+/// for any outer scope.
+///
+/// Called from a thread-local destructor after the thread's buffer is gone,
+/// `f` gets a fresh temporary buffer (the default for the duration of the
+/// call).
 ///
 /// ```
 /// use bumper::Buffer;
@@ -653,15 +727,39 @@ pub fn with_buffer<B: Buffer + ?Sized, R>(buf: &B, f: impl FnOnce() -> R) -> R {
 /// });
 /// assert!(used >= 100);
 /// ```
+///
+/// Collections on it work inside a scope as outside:
+///
+/// ```
+/// use allocator_api2::vec::Vec;
+///
+/// let n = bumper::no_escape(|_s| {
+///     bumper::with_default_buffer(|b| {
+///         let mut v = Vec::new_in(b);
+///         v.extend(1..=4_u32);
+///         v.iter().sum::<u32>()
+///     })
+/// });
+/// assert_eq!(n, 10);
+/// ```
 pub fn with_default_buffer<R>(f: impl FnOnce(&dyn Buffer) -> R) -> R {
-    DEFAULT.with(|d| {
-        let _pin = d.pin(None);
-        match d.current.get() {
-            None => f(&d.own),
-            // SAFETY: as in `no_escape`: valid while its `with_buffer` runs,
-            // which encloses this call.
-            Some(p) => f(unsafe { p.as_ref() }),
-        }
+    let _pin = pin(None);
+    let buf: &dyn Buffer = match CURRENT.get() {
+        // SAFETY: as in `no_escape_slow`: valid while its `with_buffer`
+        // runs, which encloses this call.
+        Some(p) => unsafe { p.as_ref() },
+        // SAFETY: `own_buffer`'s pointer is valid for this call.
+        None => match own_buffer() {
+            Some(own) => unsafe { &*own },
+            None => {
+                drop(_pin);
+                return with_buffer(&SlabBuffer::<4096>::new(), || with_default_buffer(f));
+            }
+        },
+    };
+    f(&DefaultBuffer {
+        buf,
+        depth: buf.bump().depth.get(),
     })
 }
 
@@ -683,7 +781,9 @@ pub fn default_buffer_stats() -> BufferStats {
 }
 
 /// Resets this thread's own default buffer: frees everything in it and
-/// keeps its first slab (and one spare) for reuse.
+/// keeps its first slab (and one spare) for reuse. After the thread's
+/// buffer is gone (in a thread-local destructor at thread exit) there is
+/// nothing to reset and it does nothing.
 ///
 /// # Panics
 /// If a scope on the thread's default buffer is open, or inside a
@@ -701,25 +801,29 @@ pub fn default_buffer_stats() -> BufferStats {
 /// ```should_panic
 /// bumper::no_escape(|_s| bumper::reset_default_buffer()); // panics: a scope is open
 /// ```
+#[track_caller]
 pub fn reset_default_buffer() {
-    DEFAULT.with(|d| {
-        let open = d.own.bump().depth.get();
-        assert!(
-            open == 0,
-            "reset_default_buffer: {open} scope(s) are open on this thread's default buffer"
-        );
-        let pins = d.pins.get();
-        assert!(
-            pins == 0,
-            "reset_default_buffer: called inside {pins} with_buffer / with_default_buffer call(s)"
-        );
+    // SAFETY: `own_buffer`'s pointer is valid for this call.
+    let own = own_buffer().map(|p| unsafe { &*p });
+    let open = own.map_or(0, |b| b.bump().depth.get());
+    assert!(
+        open == 0,
+        "reset_default_buffer: {open} scope(s) are open on this thread's default buffer"
+    );
+    let pins = PINS.get();
+    assert!(
+        pins == 0,
+        "reset_default_buffer: called inside {pins} with_buffer / with_default_buffer call(s)"
+    );
+    if let Some(own) = own {
         // SAFETY: no scope is open on the buffer and no `with_buffer` /
         // `with_default_buffer` call is running, and those are the only ways
         // to reach it, so nothing allocated from it is in use (raw pointers
         // from `alloc_ptr` excepted, which carry no lifetime and are the
-        // caller's responsibility). The empty state is a state of every buffer.
-        unsafe { d.own.restore_to(&Checkpoint::ZERO) }
-    })
+        // caller's responsibility). The empty state is a state of every
+        // buffer.
+        unsafe { own.restore_to(&Checkpoint::ZERO) }
+    }
 }
 
-use crate::buffer::sealed::Sealed as _;
+use crate::buffer::sealed::Sealed;

@@ -41,8 +41,7 @@ use bumper::{AllocError, Buffer, Checkpoint, Scope};
 pub const SLAB_ALIGN: usize = 64;
 
 /// The cursor of a `SlabBuffer` that owns no memory yet (the crate's
-/// private `EMPTY_ADDR`): zero-byte requests that need no padding are
-/// served from it.
+/// private `EMPTY_ADDR`).
 const EMPTY_ADDR: usize = 1;
 
 /// Largest size the pattern table covers; requests that succeed are never
@@ -286,6 +285,11 @@ impl Model {
         if !align.is_power_of_two() {
             return Expect::Err(AllocError::BadAlign(align));
         }
+        if size == 0 {
+            // The crate's one rule for zero-size requests: a dangling
+            // pointer at the alignment itself; the buffer is unchanged.
+            return Expect::At(align);
+        }
         // The fast path: the current chunk.
         let pad = self.cur.wrapping_neg() & (align - 1);
         let remaining = self.end - self.cur;
@@ -293,10 +297,6 @@ impl Model {
             let p = self.cur + pad;
             self.cur = p + size;
             return Expect::At(p);
-        }
-        if size == 0 {
-            // A dangling pointer at the alignment itself.
-            return Expect::At(align);
         }
         match self.kind {
             Kind::Fixed { .. } => Expect::Err(AllocError::OutOfCapacity {

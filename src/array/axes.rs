@@ -159,11 +159,22 @@ impl<T, const N: usize> RawArray<T, N> {
         let mut offset = 0isize;
         for (axis, slice) in slices.iter().enumerate() {
             let (first, count, step) = slice.resolve(axis, self.shape[axis]);
+            // Wrapping arithmetic: in a non-empty array these are element
+            // distances, which fit, so the results are exact; an empty array
+            // (another axis of length 0) may have axes longer than
+            // `isize::MAX` and meaningless strides, and its offset is reset
+            // to 0 below.
             if count > 0 {
-                offset += first as isize * self.strides[axis];
+                offset = offset.wrapping_add((first as isize).wrapping_mul(self.strides[axis]));
             }
             out.shape[axis] = count;
-            out.strides[axis] = self.strides[axis] * step;
+            // With two or more elements, `stride * step` is the distance
+            // between two of them. With at most one, no step is ever taken
+            // and the stride is arbitrary: keep the old one, as `stride *
+            // step` may overflow (a huge step on a short axis).
+            if count > 1 {
+                out.strides[axis] = self.strides[axis].wrapping_mul(step);
+            }
         }
         if out.shape.contains(&0) {
             offset = 0;
@@ -246,6 +257,7 @@ impl<T, const N: usize> RawArray<T, N> {
                 return Err(incompatible());
             }
         }
+        layout::check_len(&dims)?;
         Ok(RawArray {
             ptr: self.ptr,
             shape: dims,
@@ -439,7 +451,9 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     ///
     /// # Errors
     /// [`ShapeError::RankTooLow`] if `M < N`, [`ShapeError::Incompatible`]
-    /// if an axis is neither equal to the target nor 1.
+    /// if an axis is neither equal to the target nor 1,
+    /// [`ShapeError::TooManyElements`] if `dims` holds more than `isize::MAX`
+    /// elements (a shape with a zero-length axis holds none).
     ///
     /// ```
     /// bumper::no_escape(|s| {

@@ -69,6 +69,12 @@ pub enum ShapeError {
     },
     /// A serialized array has a format version other than 1.
     BadVersion(u64),
+    /// A view (such as [`broadcast_to`](crate::ArrayView::broadcast_to)'s)
+    /// would have more than `isize::MAX` elements, which no array may have.
+    TooManyElements {
+        /// The requested shape.
+        dims: Vec<usize>,
+    },
 }
 
 /// Formats a shape as `[2, 3]`.
@@ -117,6 +123,12 @@ impl fmt::Display for ShapeError {
             ShapeError::BadVersion(v) => {
                 write!(f, "unknown array format version {v} (expected 1)")
             }
+            ShapeError::TooManyElements { dims } => write!(
+                f,
+                "shape {} has more than isize::MAX ({}) elements",
+                Dims(dims),
+                isize::MAX
+            ),
         }
     }
 }

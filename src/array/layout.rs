@@ -3,12 +3,38 @@
 //! Strides are in elements and signed; row-major (C order) is the layout of
 //! every allocation: the last axis has stride 1.
 
+use super::error::ShapeError;
 use crate::buffer::AllocError;
 
-/// Number of elements of `dims`, or `None` on overflow.
+/// Number of elements of `dims`, or `None` on overflow. A shape with a
+/// zero-length axis holds 0 elements whatever the other axes hold, even
+/// when their product alone would overflow.
 #[inline]
 pub(crate) fn checked_len<const N: usize>(dims: &[usize; N]) -> Option<usize> {
+    if dims.contains(&0) {
+        return Some(0);
+    }
     dims.iter().try_fold(1usize, |acc, &d| acc.checked_mul(d))
+}
+
+/// Number of elements of `shape`, for a shape known to hold at most
+/// `isize::MAX` elements (the array invariant). The wrapping product is
+/// exact then: if no axis is 0 the true product fits, and a 0 axis makes
+/// the wrapping product 0 whatever the other axes hold.
+#[inline]
+pub(crate) fn len_of<const N: usize>(shape: &[usize; N]) -> usize {
+    shape.iter().fold(1usize, |acc, &d| acc.wrapping_mul(d))
+}
+
+/// Checks that a shape a view is about to take holds at most `isize::MAX`
+/// elements (DESIGN.md, soundness rule 8).
+pub(crate) fn check_len<const N: usize>(dims: &[usize; N]) -> Result<usize, ShapeError> {
+    match checked_len(dims) {
+        Some(n) if n <= isize::MAX as usize => Ok(n),
+        _ => Err(ShapeError::TooManyElements {
+            dims: dims.to_vec(),
+        }),
+    }
 }
 
 /// Byte size of an array of `T` with shape `dims`.
@@ -197,7 +223,7 @@ pub(crate) fn memory_block<const N: usize>(
     shape: &[usize; N],
     strides: &[isize; N],
 ) -> Option<(isize, usize)> {
-    let len: usize = shape.iter().product();
+    let len = len_of(shape);
     if len == 0 {
         return Some((0, 0));
     }
@@ -271,6 +297,14 @@ mod tests {
         assert_eq!(checked_len(&[2, 3, 4]), Some(24));
         assert_eq!(checked_len::<0>(&[]), Some(1));
         assert_eq!(checked_len(&[usize::MAX, 2]), None);
+        assert_eq!(checked_len(&[2, usize::MAX, 0]), Some(0));
+        assert_eq!(checked_len(&[0, usize::MAX, 2]), Some(0));
+        assert_eq!(len_of(&[2, usize::MAX, 0]), 0);
+        assert_eq!(len_of(&[3, 4]), 12);
+        assert_eq!(byte_size::<u64, 3>(&[2, usize::MAX, 0]), Ok(0));
+        assert!(check_len(&[1 << 32, 1 << 32]).is_err());
+        assert!(check_len(&[3, 1 << 63]).is_err());
+        assert_eq!(check_len(&[1 << 31, 1 << 31]), Ok(1 << 62));
         assert_eq!(
             byte_size::<u64, 1>(&[usize::MAX / 4]),
             Err(AllocError::SizeOverflow)

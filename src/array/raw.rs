@@ -29,8 +29,7 @@ impl<T, const N: usize> Copy for RawArray<T, N> {}
 impl<T, const N: usize> RawArray<T, N> {
     #[inline]
     pub(crate) fn len(&self) -> usize {
-        // Cannot overflow: the count fits in isize (type invariant).
-        self.shape.iter().product()
+        layout::len_of(&self.shape)
     }
 
     /// Whether the data is one contiguous block in row-major order.

@@ -186,14 +186,19 @@ impl Bump {
     }
 
     /// The fast path: `size` bytes aligned to `align` (a power of two) from
-    /// the current chunk, or `None` if they do not fit.
+    /// the current chunk, or `None` if they do not fit. Zero-size requests
+    /// also get `None`: the slow path answers them with a dangling pointer
+    /// (the crate's one rule for them, see [`Scope::try_alloc_ptr`]).
+    ///
+    /// [`Scope::try_alloc_ptr`]: crate::Scope::try_alloc_ptr
     #[inline(always)]
     pub(crate) fn try_bump(&self, size: usize, align: usize) -> Option<NonNull<u8>> {
         debug_assert!(align.is_power_of_two());
-        // No request above isize::MAX bytes can be served; refusing it here
-        // (a compare that constant sizes fold away) keeps `pad + size` from
-        // overflowing: `pad < align <= 2^(usize::BITS - 1)`.
-        if size > isize::MAX as usize {
+        // One compare (that constant sizes fold away) refuses both size 0
+        // (which wraps to usize::MAX) and sizes above isize::MAX, which no
+        // chunk can hold; the latter keeps `pad + size` from overflowing:
+        // `pad < align <= 2^(usize::BITS - 1)`.
+        if size.wrapping_sub(1) >= isize::MAX as usize {
             return None;
         }
         let ptr = self.ptr.get();

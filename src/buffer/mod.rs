@@ -101,6 +101,12 @@ pub(crate) mod sealed {
         fn bump(&self) -> &Bump;
         /// `self` as a trait object, for scopes (works for `?Sized` too).
         fn as_dyn(&self) -> &dyn Buffer;
+        /// The scope depth the buffer's own allocations are made at: 0 (no
+        /// scope may be open) for a buffer; for what `with_default_buffer`
+        /// hands out, the depth when that call began.
+        fn base_depth(&self) -> usize {
+            0
+        }
         /// The stamp of the latest slow-path event the bookkeeping of state
         /// `(chunk, custom)` rests on in the buffer's present history
         /// (entering slab `chunk` if it is not slab 0, or making the last
