@@ -144,6 +144,7 @@ impl<'s> Scope<'s> {
     ///     assert_eq!(b.as_ptr() as usize - a.as_ptr() as usize, 10);
     /// });
     /// ```
+    #[track_caller]
     #[inline(always)]
     pub fn alloc_ptr(&self, size: usize, align: usize) -> NonNull<u8> {
         match self.try_alloc_ptr(size, align) {
@@ -198,6 +199,7 @@ impl<'s> Scope<'s> {
     ///     assert_eq!(a.iter().sum::<f64>(), 2.0);
     /// });
     /// ```
+    #[track_caller]
     #[inline(always)]
     pub fn alloc_uninit<T: Copy, const N: usize>(
         &self,
@@ -246,6 +248,7 @@ impl<'s> Scope<'s> {
     ///     assert_eq!(m.to_vec(), [0.0, 1.0, 0.0, 0.0]);
     /// });
     /// ```
+    #[track_caller]
     #[inline(always)]
     pub fn alloc<T: Copy + Default, const N: usize>(&self, dims: [usize; N]) -> PtrArray<'s, T, N> {
         self.alloc_filled(dims, T::default())
@@ -262,6 +265,7 @@ impl<'s> Scope<'s> {
     ///     assert_eq!(a.iter().sum::<f64>(), 6.0);
     /// });
     /// ```
+    #[track_caller]
     #[inline(always)]
     pub fn alloc_filled<T: Copy, const N: usize>(
         &self,
@@ -285,6 +289,7 @@ impl<'s> Scope<'s> {
     ///     assert_eq!(eye[[1, 2]], 0.0);
     /// });
     /// ```
+    #[track_caller]
     pub fn alloc_with<T: Copy, const N: usize>(
         &self,
         dims: [usize; N],
@@ -340,6 +345,7 @@ impl<'s> Scope<'s> {
     ///     assert_eq!(m[[1, 0]], 4);
     /// });
     /// ```
+    #[track_caller]
     pub fn alloc_from_slice<T: Copy, const N: usize>(
         &self,
         dims: [usize; N],

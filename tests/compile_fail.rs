@@ -14,6 +14,8 @@
 //! * rule 4, `restore` and `reset` need `&mut` on the buffer, so no array
 //!   from `buf.alloc` is live across them;
 //! * rule 5, `assume_init` on an `alloc_uninit` array needs `unsafe`;
+//! * rule 9, `&mut Scope` is not an allocator (allocator-api2's `Box` would
+//!   copy it bitwise);
 //! * `Scope` is neither `Send` nor `Sync`, and is invariant in its lifetime:
 //!   scopes of different lifetimes cannot be swapped or shortened.
 //!
@@ -24,5 +26,9 @@
 
 #[test]
 fn compile_fail() {
-    trybuild::TestCases::new().compile_fail("tests/compile_fail/*.rs");
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/compile_fail/*.rs");
+    // Cases that need the feature's crate.
+    #[cfg(feature = "allocator-api2")]
+    t.compile_fail("tests/compile_fail/allocator_api2/*.rs");
 }

@@ -57,7 +57,7 @@ fn item_with_vecs(i: usize) -> f64 {
 
 #[test]
 fn scratch_items_do_not_allocate_in_steady_state() {
-    let items = if cfg!(miri) { 64 } else { 20_000 };
+    let items = if cfg!(miri) { 24 } else { 20_000 };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(2)
         .build()

@@ -49,6 +49,7 @@ impl Slice {
     ///     assert_eq!(a.slice([Slice::from(1..6).step_by(-2)]).to_vec(), [5, 3, 1]);
     /// });
     /// ```
+    #[track_caller]
     pub fn step_by(self, step: isize) -> Slice {
         assert!(step != 0, "Slice::step_by: the step must not be 0");
         Slice { step, ..self }
@@ -562,7 +563,9 @@ impl<'a, T, const N: usize> PtrArray<'a, T, N> {
     /// ```
     #[track_caller]
     pub fn permuted_axes_mut(&mut self, perm: [usize; N]) -> PtrArray<'_, T, N> {
-        self.reborrow_with(|raw| raw.permuted(perm))
+        let raw = self.raw.permuted(perm);
+        // SAFETY: a permutation of `self`'s axes: the same elements.
+        unsafe { self.reborrow_as(raw) }
     }
 
     /// Read-only slice along one axis (see [`ArrayView::slice_axis`]).
@@ -661,7 +664,10 @@ impl<'a, T, const N: usize> PtrArray<'a, T, N> {
     /// ```
     #[track_caller]
     pub fn slice_mut(&mut self, slices: [Slice; N]) -> PtrArray<'_, T, N> {
-        self.reborrow_with(|raw| raw.sliced(slices))
+        let raw = self.raw.sliced(slices);
+        // SAFETY: a slice of `self`: a subset of its elements, none twice
+        // (a step is never 0).
+        unsafe { self.reborrow_as(raw) }
     }
 
     /// Read-only sub-array at index `i` of `axis` (see [`ArrayView::index_axis`]).
@@ -814,16 +820,16 @@ impl<'a, T, const N: usize> PtrArray<'a, T, N> {
         }
     }
 
-    /// A mutable view whose layout `f` derives from this one (a subset or
-    /// rearrangement of the same elements, never repeating one).
-    fn reborrow_with(
-        &mut self,
-        f: impl FnOnce(RawArray<T, N>) -> RawArray<T, N>,
-    ) -> PtrArray<'_, T, N> {
-        let raw = f(self.raw);
-        // SAFETY: every caller passes a permutation or slice, which maps
-        // distinct indices to distinct elements of `self`, uniquely borrowed
-        // via `&mut self`.
+    /// A mutable view with layout `raw`, borrowing `self` uniquely. (The
+    /// layout is computed by the caller, not by a closure passed in here, so
+    /// that `#[track_caller]` carries a bad argument's panic to the user.)
+    ///
+    /// # Safety
+    /// `raw` is derived from `self.raw`: a subset or rearrangement of the
+    /// same elements, never repeating one.
+    unsafe fn reborrow_as(&mut self, raw: RawArray<T, N>) -> PtrArray<'_, T, N> {
+        // SAFETY: the caller's guarantee: distinct elements of `self`, which
+        // `&mut self` borrows uniquely.
         unsafe { PtrArray::from_raw(raw.ptr, raw.shape, raw.strides) }
     }
 }

@@ -249,6 +249,7 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     ///     assert_eq!(sq.to_vec(), [0, 4, 1, 9]);
     /// });
     /// ```
+    #[track_caller]
     pub fn map_in<'s, U: Copy>(
         &self,
         s: &Scope<'s>,
@@ -290,6 +291,7 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     ///     assert_eq!(outer.to_vec(), [10, 20, 30, 20, 40, 60]);
     /// });
     /// ```
+    #[track_caller]
     pub fn try_zip_map_in<'s, 'b, U: 'b, V: Copy>(
         &self,
         s: &Scope<'s>,
@@ -352,8 +354,10 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
         other: impl Into<ArrayView<'b, U, N>>,
         f: impl FnMut(&T, &U) -> V,
     ) -> PtrArray<'s, V, N> {
-        self.try_zip_map_in(s, other, f)
-            .unwrap_or_else(|e| shape_panic(e))
+        match self.try_zip_map_in(s, other, f) {
+            Ok(out) => out,
+            Err(e) => shape_panic(e),
+        }
     }
 }
 
@@ -422,6 +426,7 @@ macro_rules! binary_in {
             #[doc = concat!("    assert!(a.view().", stringify!($try_name), "(s, &b).is_err());")]
             /// });
             /// ```
+            #[track_caller]
             pub fn $try_name<'s, 'b>(
                 &self,
                 s: &Scope<'s>,
@@ -508,6 +513,7 @@ impl<'a, T, const N: usize> PtrArray<'a, T, N> {
     ///     assert_eq!(halves.to_vec(), [0.5, 1.0, 1.5]);
     /// });
     /// ```
+    #[track_caller]
     pub fn map_in<'s, U: Copy>(&self, s: &Scope<'s>, f: impl FnMut(&T) -> U) -> PtrArray<'s, U, N> {
         self.view().map_in(s, f)
     }

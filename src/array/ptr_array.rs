@@ -102,6 +102,7 @@ impl<'a, T, const N: usize> PtrArray<'a, T, N> {
     /// a[[0, 1]] = 7;
     /// assert_eq!(data, [0, 0, 7, 0]);
     /// ```
+    #[track_caller]
     pub unsafe fn from_raw_parts_mut(ptr: *mut T, shape: [usize; N], strides: [isize; N]) -> Self {
         let ptr = NonNull::new(ptr).expect("PtrArray::from_raw_parts_mut: null pointer");
         // SAFETY: the caller's guarantee.

@@ -1050,7 +1050,9 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
         if n == 0 {
             return None;
         }
-        let count = T::from_usize(n).unwrap_or_else(|| len_not_representable("mean", n));
+        let Some(count) = T::from_usize(n) else {
+            len_not_representable("mean", n)
+        };
         Some(self.sum() / count)
     }
 
@@ -1281,7 +1283,9 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
         if n == 0 {
             return None;
         }
-        let count = T::from_usize(n).unwrap_or_else(|| len_not_representable("mean_axis", n));
+        let Some(count) = T::from_usize(n) else {
+            len_not_representable("mean_axis", n)
+        };
         let mut out = self.sum_axis::<M>(axis, s);
         out.map_inplace(|x| *x = *x / count);
         Some(out)

@@ -181,6 +181,7 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     /// let v = unsafe { ArrayView::from_raw_parts(data.as_ptr(), [3, 2], [1, 3]) };
     /// assert_eq!(v.to_vec(), [1, 4, 2, 5, 3, 6]);
     /// ```
+    #[track_caller]
     pub unsafe fn from_raw_parts(ptr: *const T, shape: [usize; N], strides: [isize; N]) -> Self {
         let ptr = core::ptr::NonNull::new(ptr.cast_mut())
             .expect("ArrayView::from_raw_parts: null pointer");

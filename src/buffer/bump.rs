@@ -271,6 +271,7 @@ impl Bump {
 
     /// Panics unless `cp` was taken from this buffer and is not newer than
     /// its present state.
+    #[track_caller]
     pub(crate) fn validate(&self, cp: &Checkpoint) {
         let id = self.id();
         assert!(

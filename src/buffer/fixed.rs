@@ -72,9 +72,12 @@ impl AllocBuffer {
     /// assert_eq!(buf.capacity(), 1 << 20);
     /// assert_eq!(buf.alloc_ptr(8, 8).as_ptr() as usize % 64, 0);
     /// ```
+    #[track_caller]
     pub fn with_capacity(bytes: usize) -> Self {
-        Self::try_with_capacity(bytes)
-            .unwrap_or_else(|e| panic!("AllocBuffer::with_capacity({bytes}): {e}"))
+        match Self::try_with_capacity(bytes) {
+            Ok(buf) => buf,
+            Err(e) => panic!("AllocBuffer::with_capacity({bytes}): {e}"),
+        }
     }
 
     /// A buffer of `bytes` bytes on the heap, aligned to 64.

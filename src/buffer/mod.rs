@@ -197,6 +197,7 @@ pub trait Buffer: sealed::Sealed {
     /// let p = buf.alloc_ptr(24, 8);
     /// assert_eq!(p.as_ptr() as usize % 8, 0);
     /// ```
+    #[track_caller]
     fn alloc_ptr(&self, size: usize, align: usize) -> NonNull<u8> {
         Scope::for_buffer(self.as_dyn()).alloc_ptr(size, align)
     }
@@ -234,6 +235,7 @@ pub trait Buffer: sealed::Sealed {
     /// let b = SlabBuffer::<4096>::new();
     /// a.restore(b.checkpoint()); // panics: the checkpoint belongs to `b`
     /// ```
+    #[track_caller]
     fn restore(&mut self, cp: Checkpoint) {
         self.bump().validate(&cp);
         let stamp = self.stamp_of(cp.chunk, cp.custom);
@@ -355,6 +357,7 @@ pub trait Buffer: sealed::Sealed {
     /// let b = buf.alloc::<i64, 1>([3]);
     /// assert_eq!(b.as_ptr() as usize - a.as_ptr() as usize, 24); // packed
     /// ```
+    #[track_caller]
     fn alloc<T: Copy + Default, const N: usize>(&self, dims: [usize; N]) -> PtrArray<'_, T, N>
     where
         Self: Sized,
@@ -393,6 +396,7 @@ pub trait Buffer: sealed::Sealed {
     /// let a = buf.alloc_filled([2, 2], 7_u32);
     /// assert_eq!(a.to_vec(), [7, 7, 7, 7]);
     /// ```
+    #[track_caller]
     fn alloc_filled<T: Copy, const N: usize>(
         &self,
         dims: [usize; N],
@@ -413,6 +417,7 @@ pub trait Buffer: sealed::Sealed {
     /// let a = buf.alloc_with([2, 3], |[i, j]| 10 * i + j);
     /// assert_eq!(a.to_vec(), [0, 1, 2, 10, 11, 12]);
     /// ```
+    #[track_caller]
     fn alloc_with<T: Copy, const N: usize>(
         &self,
         dims: [usize; N],
@@ -434,6 +439,7 @@ pub trait Buffer: sealed::Sealed {
     /// let a = buf.alloc_from_slice([2, 2], &[1, 2, 3, 4]);
     /// assert_eq!(a[[1, 0]], 3);
     /// ```
+    #[track_caller]
     fn alloc_from_slice<T: Copy, const N: usize>(
         &self,
         dims: [usize; N],
@@ -458,6 +464,7 @@ pub trait Buffer: sealed::Sealed {
     /// let a = unsafe { a.assume_init() };
     /// assert_eq!(a.to_vec(), [1.5, 1.5, 1.5]);
     /// ```
+    #[track_caller]
     fn alloc_uninit<T: Copy, const N: usize>(
         &self,
         dims: [usize; N],
