@@ -571,6 +571,17 @@ unsafe impl<S> Allocator for &AllocBuffer<S> {
 ///     v.iter().product::<i32>()
 /// });
 /// assert_eq!(n, 24);
+///
+/// // The same inside a scope: the Vec's memory comes from on top of it.
+/// let n = bumper::no_escape(|s| {
+///     let _a = s.alloc_filled([8], 0_u8);
+///     bumper::with_default_buffer(|b| {
+///         let mut v = Vec::new_in(b);
+///         v.extend(1..=4_i32);
+///         v.iter().product::<i32>()
+///     })
+/// });
+/// assert_eq!(n, 24);
 /// ```
 // SAFETY: every `Buffer` is one of this crate's (the trait is sealed). For
 // the two buffers, as for `&SlabBuffer`; `reset_default_buffer` refuses while

@@ -734,20 +734,8 @@ impl Buffer for DefaultBuffer<'_> {}
 /// assert!(used >= 100);
 /// ```
 ///
-/// Collections on it work inside a scope as outside:
-///
-/// ```
-/// use allocator_api2::vec::Vec;
-///
-/// let n = bumper::no_escape(|_s| {
-///     bumper::with_default_buffer(|b| {
-///         let mut v = Vec::new_in(b);
-///         v.extend(1..=4_u32);
-///         v.iter().sum::<u32>()
-///     })
-/// });
-/// assert_eq!(n, 10);
-/// ```
+/// Collections on it (feature `allocator-api2`) work inside a scope as
+/// outside; see the example on its `Allocator` impl for `&dyn Buffer`.
 pub fn with_default_buffer<R>(f: impl FnOnce(&dyn Buffer) -> R) -> R {
     let _pin = pin(None);
     let buf: &dyn Buffer = match CURRENT.get() {

@@ -164,7 +164,11 @@ pub(crate) mod sealed {
 /// ```
 pub trait Buffer: sealed::Sealed {
     /// `size` bytes aligned to `align`, valid until the buffer is restored
-    /// to an earlier checkpoint, reset or dropped.
+    /// to an earlier checkpoint, reset or dropped. (Through the handle that
+    /// [`with_default_buffer`](crate::with_default_buffer) lends inside a
+    /// scope: until that scope ends.) A zero-size request gets a dangling
+    /// pointer aligned to `align` and uses no memory, as everywhere in the
+    /// crate (see [`Scope::try_alloc_ptr`]).
     ///
     /// # Errors
     /// [`AllocError::BadAlign`] if `align` is not a power of two,
@@ -180,6 +184,8 @@ pub trait Buffer: sealed::Sealed {
     /// let a = buf.try_alloc_ptr(10, 1).unwrap();
     /// let b = buf.try_alloc_ptr(10, 1).unwrap();
     /// assert_eq!(b.as_ptr() as usize - a.as_ptr() as usize, 10);
+    /// assert_eq!(buf.try_alloc_ptr(0, 16).unwrap().as_ptr() as usize, 16); // dangling
+    /// assert_eq!(buf.used_bytes(), 20);
     /// ```
     fn try_alloc_ptr(&self, size: usize, align: usize) -> Result<NonNull<u8>, AllocError> {
         Scope::for_buffer(self.as_dyn()).try_alloc_ptr(size, align)

@@ -86,12 +86,23 @@ impl<const SLAB: usize> SlabBuffer<SLAB> {
 
     /// An empty buffer; no memory is taken until the first request.
     ///
+    /// For the default 1 MiB slabs write `<SlabBuffer>::new()` or name the
+    /// type (`let b: SlabBuffer = SlabBuffer::new();`): a bare
+    /// `SlabBuffer::new()` does not compile, as Rust does not apply a const
+    /// parameter's default in an expression.
+    ///
     /// ```
     /// use bumper::{Buffer, SlabBuffer};
     ///
     /// let big: SlabBuffer = SlabBuffer::new(); // 1 MiB slabs
+    /// let also_big = <SlabBuffer>::new();
     /// let small = SlabBuffer::<4096>::new();
+    /// assert_eq!(also_big.stats().slab_size, 1 << 20);
     /// assert_eq!(big.stats().reserved_bytes + small.stats().reserved_bytes, 0);
+    /// ```
+    ///
+    /// ```compile_fail
+    /// let b = bumper::SlabBuffer::new(); // error[E0284]: cannot infer the value of `SLAB`
     /// ```
     pub const fn new() -> Self {
         let _ = Self::LAYOUT; // evaluate the size check at compile time
