@@ -846,7 +846,7 @@ mod props {
     use std::mem::MaybeUninit;
 
     /// Cases per test: 10,000 for each of the five.
-    const CASES: u32 = if cfg!(miri) { 8 } else { 10_000 };
+    const CASES: u32 = if cfg!(miri) { 6 } else { 10_000 };
 
     fn runner() -> TestRunner {
         TestRunner::new(ProptestConfig {

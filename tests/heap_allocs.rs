@@ -81,9 +81,9 @@ fn count<R>(f: impl FnOnce() -> R) -> (R, usize, usize) {
 }
 
 /// Number of scopes in the zero-allocation loops.
-const SCOPES: usize = if cfg!(miri) { 200 } else { 10_000 };
+const SCOPES: usize = if cfg!(miri) { 100 } else { 10_000 };
 /// Number of inner scopes in the slab-edge loops.
-const EDGE_ITERS: usize = if cfg!(miri) { 50 } else { 1000 };
+const EDGE_ITERS: usize = if cfg!(miri) { 30 } else { 1000 };
 /// Slab size of the explicit slab-edge buffers.
 const SLAB: usize = 4096;
 /// Elements of the scratch array in the zero-allocation loops.
