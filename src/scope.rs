@@ -742,9 +742,10 @@ pub fn with_default_buffer<R>(f: impl FnOnce(&dyn Buffer) -> R) -> R {
         // SAFETY: as in `no_escape_slow`: valid while its `with_buffer`
         // runs, which encloses this call.
         Some(p) => unsafe { p.as_ref() },
-        // SAFETY: `own_buffer`'s pointer is valid for this call.
         None => match own_buffer() {
+            // SAFETY: `own_buffer`'s pointer is valid for this call.
             Some(own) => unsafe { &*own },
+            // The thread's buffer is gone (thread exit): a temporary one.
             None => {
                 drop(_pin);
                 return with_buffer(&SlabBuffer::<4096>::new(), || with_default_buffer(f));
