@@ -627,15 +627,9 @@ fn no_escape_slow<R>(f: impl for<'s> FnOnce(&mut Scope<'s>) -> R) -> R {
         }
         // The thread is shutting down and its buffer is gone: a temporary
         // one, installed as the default so that nested calls share it.
-        None => with_buffer(&SlabBuffer::<4096>::new(), || enter_current(f)),
+        // (Inside `with_buffer`, `CURRENT` is set: no further recursion.)
+        None => with_buffer(&SlabBuffer::<4096>::new(), || no_escape_slow(f)),
     }
-}
-
-/// Opens a scope on the buffer `with_buffer` installed.
-fn enter_current<R>(f: impl for<'s> FnOnce(&mut Scope<'s>) -> R) -> R {
-    let p = CURRENT.get().expect("called inside with_buffer");
-    // SAFETY: as in `no_escape_slow`.
-    enter(unsafe { p.as_ref() }, f)
 }
 
 /// Makes `buf` the default buffer of this thread while `f` runs: inside it,
