@@ -16,6 +16,13 @@
 //!   down its columns (bumper's row has shape `[1, 1000]`, ndarray's
 //!   `(1000,)`).
 //!
+//! Group `iteration`, a row-major 1000×1000 `f64` matrix:
+//! * `rows_sum`: `m.rows().map(|r| r.sum())`, the row sums added up;
+//! * `outer_iter_sum`: the same through `outer_iter()`;
+//! * `columns_sum`: `lanes(0)` (ndarray: `columns()`), strided lanes;
+//! * `iter_sum_t`: `m.t().iter().sum()`, the element iterator on a strided
+//!   view (`slice_loop` is the same sum over the row-major slice).
+//!
 //! bumper's arrays come from one explicit `SlabBuffer`, allocated outside
 //! the timing loops. Run with `cargo bench --bench arrays`; compare the
 //! `time:` lines of a `bumper` / `ndarray` pair.
@@ -184,5 +191,56 @@ fn vs_ndarray(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, vs_ndarray);
+fn iteration(c: &mut Criterion) {
+    let buf = SlabBuffer::<{ 1 << 20 }>::new();
+    let mut g = c.benchmark_group("iteration");
+    quick::timing(&mut g, 1, 2);
+    let m = buf.alloc_with([SIDE, SIDE], |[i, j]| value(i * SIDE + j));
+    let nm = Array2::from_shape_fn((SIDE, SIDE), |(i, j)| value(i * SIDE + j));
+    let n = SIDE * SIDE;
+
+    g.bench_function(BenchmarkId::new("rows_sum/bumper", n), |bch| {
+        bch.iter(|| black_box(&m).rows().map(|r| r.sum()).sum::<f64>())
+    });
+    g.bench_function(BenchmarkId::new("rows_sum/ndarray", n), |bch| {
+        bch.iter(|| {
+            black_box(&nm)
+                .rows()
+                .into_iter()
+                .map(|r| r.sum())
+                .sum::<f64>()
+        })
+    });
+    g.bench_function(BenchmarkId::new("outer_iter_sum/bumper", n), |bch| {
+        bch.iter(|| black_box(&m).outer_iter().map(|r| r.sum()).sum::<f64>())
+    });
+    g.bench_function(BenchmarkId::new("outer_iter_sum/ndarray", n), |bch| {
+        bch.iter(|| black_box(&nm).outer_iter().map(|r| r.sum()).sum::<f64>())
+    });
+    g.bench_function(BenchmarkId::new("columns_sum/bumper", n), |bch| {
+        bch.iter(|| black_box(&m).lanes(0).map(|c| c.sum()).sum::<f64>())
+    });
+    g.bench_function(BenchmarkId::new("columns_sum/ndarray", n), |bch| {
+        bch.iter(|| {
+            black_box(&nm)
+                .columns()
+                .into_iter()
+                .map(|c| c.sum())
+                .sum::<f64>()
+        })
+    });
+    g.bench_function(BenchmarkId::new("iter_sum_t/bumper", n), |bch| {
+        bch.iter(|| black_box(&m).t().iter().sum::<f64>())
+    });
+    g.bench_function(BenchmarkId::new("iter_sum_t/ndarray", n), |bch| {
+        bch.iter(|| black_box(&nm).t().iter().sum::<f64>())
+    });
+    let xs = m.as_slice().unwrap();
+    g.bench_function(BenchmarkId::new("iter_sum_t/slice_loop", n), |bch| {
+        bch.iter(|| black_box(xs).iter().sum::<f64>())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, vs_ndarray, iteration);
 criterion_main!(benches);

@@ -30,7 +30,7 @@ use std::fmt::Debug;
 use std::ops::{AddAssign, Bound, DivAssign, MulAssign, SubAssign};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use bumper::array::{ShapeError, Slice};
+use bumper::array::{OneLess, ShapeError, Slice};
 use bumper::{ArrayView, PtrArray, Scope};
 use model::{
     broadcast_shapes, for_each_index, index_arrays, indices, len_of, BroadcastRefusal, Rng,
@@ -1012,6 +1012,7 @@ fn prop_index_axis<const N: usize, const M: usize>(
 where
     Rank<N>: RankOps<N>,
     Rank<M>: RankOps<M>,
+    bumper::array::Rank<N>: OneLess<M>,
 {
     bumper::no_escape(|s| {
         let data: Vec<i64> = values(seed, len_of(&shape));
@@ -1613,7 +1614,10 @@ fn check_reductions<T: Num, const N: usize, const M: usize>(
     units: &[T],
     src: &SrcSeed,
     pick: usize,
-) -> TestResult {
+) -> TestResult
+where
+    bumper::array::Rank<N>: OneLess<M>,
+{
     let xs = m.values(data);
     let us = m.values(units);
     let n = xs.len();
@@ -1707,6 +1711,7 @@ fn prop_reductions<T: Num, const N: usize, const M: usize>(
 ) -> TestResult
 where
     Rank<N>: RankOps<N>,
+    bumper::array::Rank<N>: OneLess<M>,
 {
     bumper::no_escape(|s| {
         let len = len_of(&shape);

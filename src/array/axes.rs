@@ -8,6 +8,7 @@ use core::ops::{
 
 use super::error::ShapeError;
 use super::layout;
+use super::rank::{OneLess, Rank};
 use super::raw::RawArray;
 use super::{ArrayView, PtrArray};
 
@@ -323,7 +324,9 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
         let flat = unsafe { ArrayView::from_raw(raw) };
         flat.reshape(dims)
     }
+}
 
+read_methods! {
     /// The axes in a new order: axis `k` of the result is axis `perm[k]` of `self`.
     ///
     /// # Panics
@@ -338,7 +341,7 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     /// });
     /// ```
     #[track_caller]
-    pub fn permuted_axes(&self, perm: [usize; N]) -> ArrayView<'a, T, N> {
+    pub fn permuted_axes(&'r self, perm: [usize; N]) -> ArrayView<'a, T, N> {
         // SAFETY: the same elements, read-only, for 'a.
         unsafe { ArrayView::from_raw(self.raw.permuted(perm)) }
     }
@@ -356,7 +359,7 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     /// });
     /// ```
     #[track_caller]
-    pub fn slice_axis(&self, axis: usize, range: impl RangeBounds<usize>) -> ArrayView<'a, T, N> {
+    pub fn slice_axis(&'r self, axis: usize, range: impl RangeBounds<usize>) -> ArrayView<'a, T, N> {
         self.slice(axis_slices(axis, range, 1))
     }
 
@@ -375,7 +378,7 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     /// ```
     #[track_caller]
     pub fn slice_axis_step(
-        &self,
+        &'r self,
         axis: usize,
         range: impl RangeBounds<usize>,
         step: isize,
@@ -398,7 +401,7 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     /// });
     /// ```
     #[track_caller]
-    pub fn slice(&self, slices: [Slice; N]) -> ArrayView<'a, T, N> {
+    pub fn slice(&'r self, slices: [Slice; N]) -> ArrayView<'a, T, N> {
         // SAFETY: a subset of the same elements, read-only, for 'a.
         unsafe { ArrayView::from_raw(self.raw.sliced(slices)) }
     }
@@ -417,7 +420,10 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     /// });
     /// ```
     #[track_caller]
-    pub fn index_axis<const M: usize>(&self, axis: usize, i: usize) -> ArrayView<'a, T, M> {
+    pub fn index_axis<const M: usize>(&'r self, axis: usize, i: usize) -> ArrayView<'a, T, M>
+    where
+        Rank<N>: OneLess<M>,
+    {
         // SAFETY: a subset of the same elements, read-only, for 'a.
         unsafe { ArrayView::from_raw(self.raw.indexed::<M>(axis, i)) }
     }
@@ -438,7 +444,7 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     /// });
     /// ```
     pub fn reshape<const M: usize>(
-        &self,
+        &'r self,
         dims: [usize; M],
     ) -> Result<ArrayView<'a, T, M>, ShapeError> {
         // SAFETY: the same elements, read-only, for 'a.
@@ -465,7 +471,7 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     /// });
     /// ```
     pub fn broadcast_to<const M: usize>(
-        &self,
+        &'r self,
         dims: [usize; M],
     ) -> Result<ArrayView<'a, T, M>, ShapeError> {
         // SAFETY: the same elements, read-only (repeating is fine for
@@ -488,14 +494,15 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     /// });
     /// ```
     #[track_caller]
-    pub fn split_at(&self, axis: usize, i: usize) -> (ArrayView<'a, T, N>, ArrayView<'a, T, N>) {
+    pub fn split_at(&'r self, axis: usize, i: usize) -> (ArrayView<'a, T, N>, ArrayView<'a, T, N>) {
         let (l, r) = self.raw.split(axis, i);
         // SAFETY: two subsets of the same elements, read-only, for 'a.
         unsafe { (ArrayView::from_raw(l), ArrayView::from_raw(r)) }
     }
 }
 
-impl<'a, T> ArrayView<'a, T, 2> {
+read_methods! {
+    rank 2;
     /// The transpose of a matrix: axes swapped, no copy.
     ///
     /// ```
@@ -506,24 +513,12 @@ impl<'a, T> ArrayView<'a, T, 2> {
     ///     assert_eq!(t.to_vec(), [0, 10, 1, 11, 2, 12]);
     /// });
     /// ```
-    pub fn t(&self) -> ArrayView<'a, T, 2> {
+    pub fn t(&'r self) -> ArrayView<'a, T, 2> {
         self.permuted_axes([1, 0])
     }
 }
 
 impl<T> PtrArray<'_, T, 2> {
-    /// Read-only transpose of a matrix (see [`ArrayView::t`]).
-    ///
-    /// ```
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc_with([2, 2], |[i, j]| 2 * i + j);
-    ///     assert_eq!(a.t().to_vec(), [0, 2, 1, 3]);
-    /// });
-    /// ```
-    pub fn t(&self) -> ArrayView<'_, T, 2> {
-        self.view().t()
-    }
-
     /// Mutable transpose of a matrix.
     ///
     /// ```
@@ -539,19 +534,6 @@ impl<T> PtrArray<'_, T, 2> {
 }
 
 impl<'a, T, const N: usize> PtrArray<'a, T, N> {
-    /// Read-only view with permuted axes (see [`ArrayView::permuted_axes`]).
-    ///
-    /// ```
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc::<u8, 3>([2, 3, 4]);
-    ///     assert_eq!(a.permuted_axes([1, 2, 0]).shape(), [3, 4, 2]);
-    /// });
-    /// ```
-    #[track_caller]
-    pub fn permuted_axes(&self, perm: [usize; N]) -> ArrayView<'_, T, N> {
-        self.view().permuted_axes(perm)
-    }
-
     /// Mutable view with permuted axes.
     ///
     /// ```
@@ -566,52 +548,6 @@ impl<'a, T, const N: usize> PtrArray<'a, T, N> {
         let raw = self.raw.permuted(perm);
         // SAFETY: a permutation of `self`'s axes: the same elements.
         unsafe { self.reborrow_as(raw) }
-    }
-
-    /// Read-only slice along one axis (see [`ArrayView::slice_axis`]).
-    ///
-    /// ```
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc_with([4], |[i]| i);
-    ///     assert_eq!(a.slice_axis(0, 1..3).to_vec(), [1, 2]);
-    /// });
-    /// ```
-    #[track_caller]
-    pub fn slice_axis(&self, axis: usize, range: impl RangeBounds<usize>) -> ArrayView<'_, T, N> {
-        self.view().slice_axis(axis, range)
-    }
-
-    /// Read-only slice with a step (see [`ArrayView::slice_axis_step`]).
-    ///
-    /// ```
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc_with([5], |[i]| i);
-    ///     assert_eq!(a.slice_axis_step(0, 1.., 2).to_vec(), [1, 3]);
-    /// });
-    /// ```
-    #[track_caller]
-    pub fn slice_axis_step(
-        &self,
-        axis: usize,
-        range: impl RangeBounds<usize>,
-        step: isize,
-    ) -> ArrayView<'_, T, N> {
-        self.view().slice_axis_step(axis, range, step)
-    }
-
-    /// Read-only slice on every axis (see [`ArrayView::slice`]).
-    ///
-    /// ```
-    /// use bumper::array::Slice;
-    ///
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc_with([3, 3], |[i, j]| 3 * i + j);
-    ///     assert_eq!(a.slice([Slice::from(1..), Slice::from(1..)]).to_vec(), [4, 5, 7, 8]);
-    /// });
-    /// ```
-    #[track_caller]
-    pub fn slice(&self, slices: [Slice; N]) -> ArrayView<'_, T, N> {
-        self.view().slice(slices)
     }
 
     /// Mutable slice along one axis.
@@ -670,19 +606,6 @@ impl<'a, T, const N: usize> PtrArray<'a, T, N> {
         unsafe { self.reborrow_as(raw) }
     }
 
-    /// Read-only sub-array at index `i` of `axis` (see [`ArrayView::index_axis`]).
-    ///
-    /// ```
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc_with([2, 3], |[i, j]| 10 * i + j);
-    ///     assert_eq!(a.index_axis::<1>(0, 1).to_vec(), [10, 11, 12]);
-    /// });
-    /// ```
-    #[track_caller]
-    pub fn index_axis<const M: usize>(&self, axis: usize, i: usize) -> ArrayView<'_, T, M> {
-        self.view().index_axis(axis, i)
-    }
-
     /// Mutable sub-array at index `i` of `axis`.
     ///
     /// ```
@@ -693,28 +616,13 @@ impl<'a, T, const N: usize> PtrArray<'a, T, N> {
     /// });
     /// ```
     #[track_caller]
-    pub fn index_axis_mut<const M: usize>(&mut self, axis: usize, i: usize) -> PtrArray<'_, T, M> {
+    pub fn index_axis_mut<const M: usize>(&mut self, axis: usize, i: usize) -> PtrArray<'_, T, M>
+    where
+        Rank<N>: OneLess<M>,
+    {
         let raw = self.raw.indexed::<M>(axis, i);
         // SAFETY: a subset of the elements, uniquely borrowed via `&mut self`.
         unsafe { PtrArray::from_raw(raw.ptr, raw.shape, raw.strides) }
-    }
-
-    /// Read-only reshape of contiguous data (see [`ArrayView::reshape`]).
-    ///
-    /// # Errors
-    /// As [`ArrayView::reshape`].
-    ///
-    /// ```
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc_with([4], |[i]| i);
-    ///     assert_eq!(a.reshape([2, 2]).unwrap()[[1, 1]], 3);
-    /// });
-    /// ```
-    pub fn reshape<const M: usize>(
-        &self,
-        dims: [usize; M],
-    ) -> Result<ArrayView<'_, T, M>, ShapeError> {
-        self.view().reshape(dims)
     }
 
     /// Mutable reshape of contiguous data.
@@ -736,24 +644,6 @@ impl<'a, T, const N: usize> PtrArray<'a, T, N> {
         let raw = self.raw.reshaped(dims)?;
         // SAFETY: the same elements, uniquely borrowed via `&mut self`.
         Ok(unsafe { PtrArray::from_raw(raw.ptr, raw.shape, raw.strides) })
-    }
-
-    /// Read-only broadcast view (see [`ArrayView::broadcast_to`]).
-    ///
-    /// # Errors
-    /// As [`ArrayView::broadcast_to`].
-    ///
-    /// ```
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc_filled([1], 2_u8);
-    ///     assert_eq!(a.broadcast_to([2, 2]).unwrap().to_vec(), [2, 2, 2, 2]);
-    /// });
-    /// ```
-    pub fn broadcast_to<const M: usize>(
-        &self,
-        dims: [usize; M],
-    ) -> Result<ArrayView<'_, T, M>, ShapeError> {
-        self.view().broadcast_to(dims)
     }
 
     /// Two mutable halves: indices `..i` and `i..` of `axis`; they can be

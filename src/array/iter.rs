@@ -14,14 +14,19 @@ enum Walk<S, T, const N: usize> {
     Strided(Cursor<T, N>),
 }
 
-/// Iterator over `&T`, from [`ArrayView::iter`](super::ArrayView::iter) and
-/// [`PtrArray::iter`](super::PtrArray::iter).
+/// Iterator over `&T` in logical row-major order, from
+/// [`ArrayView::iter`](super::ArrayView::iter) and
+/// [`PtrArray::iter`](super::PtrArray::iter): `Clone`, exact-size and
+/// double-ended. Over contiguous data it is a slice iterator.
 ///
 /// ```
 /// bumper::no_escape(|s| {
 ///     let a = s.alloc_from_slice([2, 2], &[1, 2, 3, 4]);
 ///     let v: Vec<i32> = a.iter().copied().collect();
 ///     assert_eq!(v, [1, 2, 3, 4]);
+///     let mut it = a.t().iter();
+///     assert_eq!((it.next(), it.next_back(), it.len()), (Some(&1), Some(&4), 2));
+///     assert_eq!(it.clone().copied().collect::<Vec<_>>(), [3, 2]);
 /// });
 /// ```
 pub struct Iter<'a, T, const N: usize> {
@@ -29,7 +34,9 @@ pub struct Iter<'a, T, const N: usize> {
     _life: PhantomData<&'a T>,
 }
 
-/// Iterator over `&mut T`, from [`PtrArray::iter_mut`](super::PtrArray::iter_mut).
+/// Iterator over `&mut T` in logical row-major order, from
+/// [`PtrArray::iter_mut`](super::PtrArray::iter_mut): exact-size and
+/// double-ended.
 ///
 /// ```
 /// bumper::no_escape(|s| {
@@ -125,6 +132,31 @@ impl<'a, T, const N: usize> Iterator for Iter<'a, T, N> {
     }
 }
 
+impl<T, const N: usize> Clone for Iter<'_, T, N> {
+    fn clone(&self) -> Self {
+        let walk = match &self.walk {
+            Walk::Slice(it) => Walk::Slice(it.clone()),
+            Walk::Strided(c) => Walk::Strided(*c),
+        };
+        Iter {
+            walk,
+            _life: PhantomData,
+        }
+    }
+}
+
+impl<'a, T, const N: usize> DoubleEndedIterator for Iter<'a, T, N> {
+    #[inline]
+    fn next_back(&mut self) -> Option<&'a T> {
+        match &mut self.walk {
+            Walk::Slice(it) => it.next_back(),
+            // SAFETY: as in `next`: the cursor's two ends never cross, so
+            // each element is yielded once, readable for 'a.
+            Walk::Strided(c) => c.next_back().map(|p| unsafe { p.as_ref() }),
+        }
+    }
+}
+
 impl<T, const N: usize> ExactSizeIterator for Iter<'_, T, N> {
     fn len(&self) -> usize {
         match &self.walk {
@@ -161,6 +193,18 @@ impl<'a, T, const N: usize> Iterator for IterMut<'a, T, N> {
     fn size_hint(&self) -> (usize, Option<usize>) {
         let n = self.len();
         (n, Some(n))
+    }
+}
+
+impl<'a, T, const N: usize> DoubleEndedIterator for IterMut<'a, T, N> {
+    #[inline]
+    fn next_back(&mut self) -> Option<&'a mut T> {
+        match &mut self.walk {
+            Walk::Slice(it) => it.next_back(),
+            // SAFETY: as in `next`: the cursor's two ends never cross, so
+            // each element is yielded once and the `&mut` are disjoint.
+            Walk::Strided(c) => c.next_back().map(|mut p| unsafe { p.as_mut() }),
+        }
     }
 }
 

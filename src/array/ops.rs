@@ -238,7 +238,7 @@ impl<'a, T, const N: usize> PtrArray<'a, T, N> {
     }
 }
 
-impl<'a, T, const N: usize> ArrayView<'a, T, N> {
+read_methods! {
     /// A new array in scope `s`, of the same shape, with `f` applied to each
     /// element (visited in logical row-major order).
     ///
@@ -251,7 +251,7 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     /// ```
     #[track_caller]
     pub fn map_in<'s, U: Copy>(
-        &self,
+        &'r self,
         s: &Scope<'s>,
         mut f: impl FnMut(&T) -> U,
     ) -> PtrArray<'s, U, N> {
@@ -293,7 +293,7 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     /// ```
     #[track_caller]
     pub fn try_zip_map_in<'s, 'b, U: 'b, V: Copy>(
-        &self,
+        &'r self,
         s: &Scope<'s>,
         other: impl Into<ArrayView<'b, U, N>>,
         mut f: impl FnMut(&T, &U) -> V,
@@ -349,7 +349,7 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     /// ```
     #[track_caller]
     pub fn zip_map_in<'s, 'b, U: 'b, V: Copy>(
-        &self,
+        &'r self,
         s: &Scope<'s>,
         other: impl Into<ArrayView<'b, U, N>>,
         f: impl FnMut(&T, &U) -> V,
@@ -404,12 +404,12 @@ unsafe fn row_zip3<T, U, V>(
 
 macro_rules! binary_in {
     ($(#[$doc:meta])* $name:ident, $try_name:ident, $Op:ident, $op:tt) => {
-        impl<'a, T: Copy + $Op<Output = T>, const N: usize> ArrayView<'a, T, N> {
+        read_methods! {
             $(#[$doc])*
             #[track_caller]
-            pub fn $name<'s, 'b>(&self, s: &Scope<'s>, other: impl Into<ArrayView<'b, T, N>>) -> PtrArray<'s, T, N>
+            pub fn $name<'s, 'b>(&'r self, s: &Scope<'s>, other: impl Into<ArrayView<'b, T, N>>) -> PtrArray<'s, T, N>
             where
-                T: 'b,
+                T: Copy + $Op<Output = T> + 'b,
             {
                 self.zip_map_in(s, other, |x, y| *x $op *y)
             }
@@ -428,12 +428,12 @@ macro_rules! binary_in {
             /// ```
             #[track_caller]
             pub fn $try_name<'s, 'b>(
-                &self,
+                &'r self,
                 s: &Scope<'s>,
                 other: impl Into<ArrayView<'b, T, N>>,
             ) -> Result<PtrArray<'s, T, N>, ShapeError>
             where
-                T: 'b,
+                T: Copy + $Op<Output = T> + 'b,
             {
                 self.try_zip_map_in(s, other, |x, y| *x $op *y)
             }
@@ -500,70 +500,6 @@ binary_in!(
     /// ```
     div_in, try_div_in, Div, /
 );
-
-/// The same producing operations on `PtrArray`, reading it through a view.
-impl<'a, T, const N: usize> PtrArray<'a, T, N> {
-    /// A new array in scope `s` with `f` applied to each element (see
-    /// [`ArrayView::map_in`]).
-    ///
-    /// ```
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc_from_slice([3], &[1, 2, 3]);
-    ///     let halves = a.map_in(s, |&x| x as f32 / 2.0);
-    ///     assert_eq!(halves.to_vec(), [0.5, 1.0, 1.5]);
-    /// });
-    /// ```
-    #[track_caller]
-    pub fn map_in<'s, U: Copy>(&self, s: &Scope<'s>, f: impl FnMut(&T) -> U) -> PtrArray<'s, U, N> {
-        self.view().map_in(s, f)
-    }
-
-    /// A new array in scope `s` from two broadcast arrays (see
-    /// [`ArrayView::zip_map_in`]).
-    ///
-    /// # Panics
-    /// If the shapes do not broadcast together.
-    ///
-    /// ```
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc_from_slice([2], &[1, 2]);
-    ///     let b = s.alloc_from_slice([2], &[3, 4]);
-    ///     assert_eq!(a.zip_map_in(s, &b, |x, y| x * 10 + y).to_vec(), [13, 24]);
-    /// });
-    /// ```
-    #[track_caller]
-    pub fn zip_map_in<'s, 'b, U: 'b, V: Copy>(
-        &self,
-        s: &Scope<'s>,
-        other: impl Into<ArrayView<'b, U, N>>,
-        f: impl FnMut(&T, &U) -> V,
-    ) -> PtrArray<'s, V, N> {
-        self.view().zip_map_in(s, other, f)
-    }
-
-    /// `self + other` in a new array in scope `s` (see [`ArrayView::add_in`]).
-    ///
-    /// # Panics
-    /// If the shapes do not broadcast together.
-    ///
-    /// ```
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc_filled([2], 1.5);
-    ///     assert_eq!(a.add_in(s, &a).to_vec(), [3.0, 3.0]);
-    /// });
-    /// ```
-    #[track_caller]
-    pub fn add_in<'s, 'b>(
-        &self,
-        s: &Scope<'s>,
-        other: impl Into<ArrayView<'b, T, N>>,
-    ) -> PtrArray<'s, T, N>
-    where
-        T: Copy + Add<Output = T> + 'b,
-    {
-        self.view().add_in(s, other)
-    }
-}
 
 macro_rules! op_assign {
     ($Op:ident, $method:ident, $op:tt) => {

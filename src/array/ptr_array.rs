@@ -2,12 +2,12 @@
 
 use core::marker::PhantomData;
 use core::mem::MaybeUninit;
-use core::ops::{Index, IndexMut};
+use core::ops::IndexMut;
 use core::ptr::NonNull;
 use core::slice;
 
 use super::error::ShapeError;
-use super::iter::{IndexedIter, Iter, IterMut};
+use super::iter::IterMut;
 use super::raw::RawArray;
 use super::ArrayView;
 
@@ -19,6 +19,11 @@ use super::ArrayView;
 ///
 /// `PtrArray` is `Send` / `Sync` exactly when `&mut [T]` is, so halves of
 /// one array can go to different threads.
+///
+/// Every read method of [`ArrayView`] exists here too (they are written
+/// once for both): in their signatures `&'r self` with `'r: 'a` means what
+/// they return borrows the array. Methods that write (`*_mut`, `fill`,
+/// `assign`, the `+=` operators, ...) are on `PtrArray` only.
 ///
 /// ```
 /// bumper::no_escape(|s| {
@@ -124,22 +129,6 @@ impl<'a, T, const N: usize> PtrArray<'a, T, N> {
         unsafe { ArrayView::from_raw(self.raw) }
     }
 
-    /// A read-only view of the whole array, borrowing it.
-    ///
-    /// ```
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc_filled([2, 2], 3_u8);
-    ///     let v = a.view();
-    ///     assert_eq!(v[[1, 1]], 3);
-    /// });
-    /// ```
-    #[inline]
-    pub fn view(&self) -> ArrayView<'_, T, N> {
-        // SAFETY: `&self` grants shared access to the elements for the
-        // borrow; nothing can write through `self` meanwhile.
-        unsafe { ArrayView::from_raw(self.raw) }
-    }
-
     /// A mutable re-borrow of the whole array (pass it on without giving
     /// the array away).
     ///
@@ -157,60 +146,6 @@ impl<'a, T, const N: usize> PtrArray<'a, T, N> {
         unsafe { PtrArray::from_raw(self.raw.ptr, self.raw.shape, self.raw.strides) }
     }
 
-    /// The length of each axis.
-    ///
-    /// ```
-    /// bumper::no_escape(|s| assert_eq!(s.alloc::<u8, 2>([2, 5]).shape(), [2, 5]));
-    /// ```
-    #[inline]
-    pub fn shape(&self) -> [usize; N] {
-        self.raw.shape
-    }
-
-    /// The distance in elements between neighbours along each axis.
-    ///
-    /// ```
-    /// bumper::no_escape(|s| assert_eq!(s.alloc::<u8, 2>([2, 5]).strides(), [5, 1]));
-    /// ```
-    #[inline]
-    pub fn strides(&self) -> [isize; N] {
-        self.raw.strides
-    }
-
-    /// The number of elements.
-    ///
-    /// ```
-    /// bumper::no_escape(|s| assert_eq!(s.alloc::<u8, 2>([2, 5]).len(), 10));
-    /// ```
-    #[inline]
-    pub fn len(&self) -> usize {
-        self.raw.len()
-    }
-
-    /// Whether there are no elements.
-    ///
-    /// ```
-    /// bumper::no_escape(|s| assert!(s.alloc::<u8, 2>([0, 5]).is_empty()));
-    /// ```
-    #[inline]
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Address of element `[0, 0, ...]`.
-    ///
-    /// ```
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc::<u32, 1>([2]);
-    ///     let b = s.alloc::<u32, 1>([2]);
-    ///     assert_eq!(b.as_ptr() as usize - a.as_ptr() as usize, 8);
-    /// });
-    /// ```
-    #[inline]
-    pub fn as_ptr(&self) -> *const T {
-        self.raw.ptr.as_ptr()
-    }
-
     /// Mutable address of element `[0, 0, ...]`.
     ///
     /// ```
@@ -224,19 +159,6 @@ impl<'a, T, const N: usize> PtrArray<'a, T, N> {
     #[inline]
     pub fn as_mut_ptr(&mut self) -> *mut T {
         self.raw.ptr.as_ptr()
-    }
-
-    /// The elements as a slice, if contiguous in row-major order.
-    ///
-    /// ```
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc_filled([2, 2], 1_u8);
-    ///     assert_eq!(a.as_slice(), Some(&[1, 1, 1, 1][..]));
-    /// });
-    /// ```
-    #[inline]
-    pub fn as_slice(&self) -> Option<&[T]> {
-        self.view().as_slice()
     }
 
     /// The elements as a mutable slice, if contiguous in row-major order.
@@ -256,20 +178,6 @@ impl<'a, T, const N: usize> PtrArray<'a, T, N> {
         Some(unsafe { slice::from_raw_parts_mut(p.as_ptr(), len) })
     }
 
-    /// The element at `index`, or `None` if out of bounds.
-    ///
-    /// ```
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc_filled([2, 2], 1_u8);
-    ///     assert_eq!(a.get([0, 1]), Some(&1));
-    ///     assert_eq!(a.get([0, 2]), None);
-    /// });
-    /// ```
-    #[inline]
-    pub fn get(&self, index: [usize; N]) -> Option<&T> {
-        self.view().get(index)
-    }
-
     /// The element at `index`, mutably, or `None` if out of bounds.
     ///
     /// ```
@@ -284,31 +192,6 @@ impl<'a, T, const N: usize> PtrArray<'a, T, N> {
     pub fn get_mut(&mut self, index: [usize; N]) -> Option<&mut T> {
         // SAFETY: in bounds, so an initialised element, exclusively ours.
         self.raw.ptr_at(&index).map(|mut p| unsafe { p.as_mut() })
-    }
-
-    /// Iterator over the elements in logical row-major order.
-    ///
-    /// ```
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc_with([2, 2], |[i, j]| (i + 1) * (j + 1));
-    ///     assert_eq!(a.iter().copied().collect::<Vec<_>>(), [1, 2, 2, 4]);
-    /// });
-    /// ```
-    #[inline]
-    pub fn iter(&self) -> Iter<'_, T, N> {
-        self.view().iter()
-    }
-
-    /// Iterator over `(index, &element)` in logical row-major order.
-    ///
-    /// ```
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc_filled([2, 2], 1);
-    ///     assert_eq!(a.indexed_iter().map(|([i, j], x)| (i + j) * x).sum::<usize>(), 4);
-    /// });
-    /// ```
-    pub fn indexed_iter(&self) -> IndexedIter<'_, T, N> {
-        self.view().indexed_iter()
     }
 
     /// Iterator over mutable references, in logical row-major order.
@@ -344,21 +227,6 @@ impl<'a, T, const N: usize> PtrArray<'a, T, N> {
             Some(s) => s.fill(value),
             None => self.map_inplace(|x| *x = value.clone()),
         }
-    }
-
-    /// The elements, copied into a `Vec` in logical row-major order.
-    ///
-    /// ```
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc_filled([2], 'x');
-    ///     assert_eq!(a.to_vec(), ['x', 'x']);
-    /// });
-    /// ```
-    pub fn to_vec(&self) -> Vec<T>
-    where
-        T: Clone,
-    {
-        self.view().to_vec()
     }
 }
 
@@ -401,21 +269,6 @@ impl<'a, T, const N: usize> PtrArray<'a, MaybeUninit<T>, N> {
         }
         // SAFETY: every element was written just above (or is zero-sized).
         unsafe { self.assume_init() }
-    }
-}
-
-impl<T, const N: usize> Index<[usize; N]> for PtrArray<'_, T, N> {
-    type Output = T;
-
-    /// # Panics
-    /// If `index` is out of bounds; the message names the index and the shape.
-    #[inline]
-    #[track_caller]
-    fn index(&self, index: [usize; N]) -> &T {
-        match self.get(index) {
-            Some(x) => x,
-            None => self.raw.index_out_of_bounds(&index),
-        }
     }
 }
 

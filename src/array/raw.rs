@@ -70,21 +70,45 @@ impl<T, const N: usize> RawArray<T, N> {
 }
 
 /// Walks the elements of a strided array in row-major order, the last axis
-/// fastest, with one add per step (and a multiply only when an axis wraps).
+/// fastest, with one add per step (and a multiply only when an axis wraps),
+/// from the front and from the back.
 pub(crate) struct Cursor<T, const N: usize> {
     raw: RawArray<T, N>,
+    /// Index and element offset of the next element from the front.
     index: [usize; N],
     offset: isize,
+    /// Index and element offset of the next element from the back.
+    back_index: [usize; N],
+    back_offset: isize,
     remaining: usize,
 }
 
+impl<T, const N: usize> Clone for Cursor<T, N> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T, const N: usize> Copy for Cursor<T, N> {}
+
 impl<T, const N: usize> Cursor<T, N> {
     pub(crate) fn new(raw: RawArray<T, N>) -> Self {
+        let remaining = raw.len();
+        let (back_index, back_offset) = if remaining == 0 {
+            ([0; N], 0)
+        } else {
+            let last = raw.shape.map(|len| len - 1);
+            // In bounds, so the offset fits (the RawArray invariant).
+            let off = (0..N).map(|k| last[k] as isize * raw.strides[k]).sum();
+            (last, off)
+        };
         Cursor {
-            remaining: raw.len(),
+            remaining,
             raw,
             index: [0; N],
             offset: 0,
+            back_index,
+            back_offset,
         }
     }
 
@@ -138,14 +162,41 @@ impl<T, const N: usize> Cursor<T, N> {
         // order and `remaining` counts what is left), and `offset` is its
         // element offset.
         let p = unsafe { self.raw.ptr.offset(self.offset) };
-        for axis in (0..N).rev() {
-            self.index[axis] += 1;
-            self.offset += self.raw.strides[axis];
-            if self.index[axis] < self.raw.shape[axis] {
-                break;
+        if self.remaining > 0 {
+            for axis in (0..N).rev() {
+                self.index[axis] += 1;
+                self.offset += self.raw.strides[axis];
+                if self.index[axis] < self.raw.shape[axis] {
+                    break;
+                }
+                self.offset -= self.raw.strides[axis] * self.raw.shape[axis] as isize;
+                self.index[axis] = 0;
             }
-            self.offset -= self.raw.strides[axis] * self.raw.shape[axis] as isize;
-            self.index[axis] = 0;
+        }
+        Some(p)
+    }
+
+    #[inline]
+    pub(crate) fn next_back(&mut self) -> Option<NonNull<T>> {
+        if self.remaining == 0 {
+            return None;
+        }
+        self.remaining -= 1;
+        // SAFETY: `back_index` is in bounds (it walks the shape backwards
+        // in row-major order, and `remaining` counts what is left), and
+        // `back_offset` is its element offset.
+        let p = unsafe { self.raw.ptr.offset(self.back_offset) };
+        if self.remaining > 0 {
+            for axis in (0..N).rev() {
+                if self.back_index[axis] > 0 {
+                    self.back_index[axis] -= 1;
+                    self.back_offset -= self.raw.strides[axis];
+                    break;
+                }
+                let last = self.raw.shape[axis] - 1;
+                self.back_index[axis] = last;
+                self.back_offset += self.raw.strides[axis] * last as isize;
+            }
         }
         Some(p)
     }

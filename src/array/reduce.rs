@@ -35,6 +35,7 @@ use num_traits::{Float, FromPrimitive, One, Zero};
 
 use super::error::ShapeError;
 use super::layout::{self, Order};
+use super::rank::{OneLess, Rank};
 use super::raw::RawArray;
 use super::{ArrayView, PtrArray};
 use crate::Scope;
@@ -938,7 +939,7 @@ fn len_not_representable(what: &str, n: usize) -> ! {
 
 // ---- the methods -----------------------------------------------------------------
 
-impl<'a, T, const N: usize> ArrayView<'a, T, N> {
+read_methods! {
     /// The sum of all elements; 0 for an empty array.
     ///
     /// Floats are summed pairwise (error growing like `log n`, not `n`)
@@ -955,7 +956,7 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     ///     assert!((tenths.view().sum() - 100_000.0).abs() < 0.1);
     /// });
     /// ```
-    pub fn sum(&self) -> T
+    pub fn sum(&'r self) -> T
     where
         T: Copy + Zero + Add<Output = T>,
     {
@@ -972,7 +973,7 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     ///     assert_eq!(s.alloc::<i32, 1>([0]).view().prod(), 1);
     /// });
     /// ```
-    pub fn prod(&self) -> T
+    pub fn prod(&'r self) -> T
     where
         T: Copy + One + Mul<Output = T>,
     {
@@ -995,13 +996,11 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     ///     assert_eq!(s.alloc::<f64, 1>([0]).view().max(), None);
     /// });
     /// ```
-    pub fn max(&self) -> Option<T>
+    pub fn max(&'r self) -> Option<T>
     where
         T: Copy + PartialOrd,
     {
-        let first = *self.get([0; N])?; // None iff empty
-                                        // SAFETY: a view grants shared, read-only access to its elements.
-        Some(unsafe { reduce(&self.raw, first, max_nan, max_nan) })
+        self.extreme(max_nan)
     }
 
     /// The smallest element, or `None` if the array is empty.
@@ -1018,13 +1017,21 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     ///     assert!(b.view().min().unwrap().is_nan());
     /// });
     /// ```
-    pub fn min(&self) -> Option<T>
+    pub fn min(&'r self) -> Option<T>
     where
         T: Copy + PartialOrd,
     {
+        self.extreme(min_nan)
+    }
+
+    /// `max` / `min` with `pick` = `max_nan` / `min_nan`; `None` if empty.
+    fn extreme(&'r self, pick: impl Fn(T, T) -> T + Copy) -> Option<T>
+    where
+        T: Copy,
+    {
         let first = *self.get([0; N])?; // None iff empty
-                                        // SAFETY: a view grants shared, read-only access to its elements.
-        Some(unsafe { reduce(&self.raw, first, min_nan, min_nan) })
+        // SAFETY: shared, read-only access to the elements.
+        Some(unsafe { reduce(&self.raw, first, pick, pick) })
     }
 
     /// The arithmetic mean ([`sum`](ArrayView::sum) divided by the number
@@ -1042,7 +1049,7 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     /// });
     /// ```
     #[track_caller]
-    pub fn mean(&self) -> Option<T>
+    pub fn mean(&'r self) -> Option<T>
     where
         T: Copy + Zero + Add<Output = T> + Div<Output = T> + FromPrimitive,
     {
@@ -1077,7 +1084,7 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     ///     );
     /// });
     /// ```
-    pub fn try_dot<'b>(&self, other: impl Into<ArrayView<'b, T, N>>) -> Result<T, ShapeError>
+    pub fn try_dot<'b>(&'r self, other: impl Into<ArrayView<'b, T, N>>) -> Result<T, ShapeError>
     where
         T: Copy + Zero + Add<Output = T> + Mul<Output = T> + 'b,
     {
@@ -1107,7 +1114,7 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     /// });
     /// ```
     #[track_caller]
-    pub fn dot<'b>(&self, other: impl Into<ArrayView<'b, T, N>>) -> T
+    pub fn dot<'b>(&'r self, other: impl Into<ArrayView<'b, T, N>>) -> T
     where
         T: Copy + Zero + Add<Output = T> + Mul<Output = T> + 'b,
     {
@@ -1136,7 +1143,7 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     ///     assert!((big.view().norm() / 1e200 - 2f64.sqrt()).abs() < 1e-15);
     /// });
     /// ```
-    pub fn norm(&self) -> T
+    pub fn norm(&'r self) -> T
     where
         T: Float,
     {
@@ -1179,7 +1186,7 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     ///     assert_eq!(a.view().fold(0, |acc, &x| acc * 10 + x), 12345);
     /// });
     /// ```
-    pub fn fold<A>(&self, init: A, mut f: impl FnMut(A, &T) -> A) -> A {
+    pub fn fold<A>(&'r self, init: A, mut f: impl FnMut(A, &T) -> A) -> A {
         if let Some(xs) = self.as_slice() {
             return xs.iter().fold(init, f);
         }
@@ -1228,15 +1235,15 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     /// bumper::no_escape(|s| {
     ///     let a = s.alloc_from_slice([2, 3], &[1, 2, 3, 4, 5, 6]);
     ///     assert_eq!(a.view().sum_axis::<1>(0, s).to_vec(), [5, 7, 9]);
-    ///     assert_eq!(a.view().sum_axis::<1>(1, s).to_vec(), [6, 15]);
+    ///     assert_eq!(a.sum_axis(1, s).to_vec(), [6, 15]);
     /// });
     /// ```
     #[track_caller]
-    pub fn sum_axis<'s, const M: usize>(&self, axis: usize, s: &Scope<'s>) -> PtrArray<'s, T, M>
+    pub fn sum_axis<'s, const M: usize>(&'r self, axis: usize, s: &Scope<'s>) -> PtrArray<'s, T, M>
     where
+        Rank<N>: OneLess<M>,
         T: Copy + Zero + Add<Output = T>,
     {
-        const { assert!(M + 1 == N, "sum_axis::<M>: M must be N - 1") };
         check_axis::<N>("sum_axis", axis);
         let mut out = s.alloc_filled(removed::<usize, N, M>(&self.raw.shape, axis), T::zero());
         // SAFETY: a view grants shared, read-only access to its elements;
@@ -1264,20 +1271,20 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     /// bumper::no_escape(|s| {
     ///     let a = s.alloc_from_slice([2, 2], &[1.0, 2.0, 3.0, 6.0]);
     ///     assert_eq!(a.view().mean_axis::<1>(0, s).unwrap().to_vec(), [2.0, 4.0]);
-    ///     assert_eq!(a.view().mean_axis::<1>(1, s).unwrap().to_vec(), [1.5, 4.5]);
+    ///     assert_eq!(a.mean_axis(1, s).unwrap().to_vec(), [1.5, 4.5]);
     ///     assert!(s.alloc::<f64, 2>([0, 2]).view().mean_axis::<1>(0, s).is_none());
     /// });
     /// ```
     #[track_caller]
     pub fn mean_axis<'s, const M: usize>(
-        &self,
+        &'r self,
         axis: usize,
         s: &Scope<'s>,
     ) -> Option<PtrArray<'s, T, M>>
     where
+        Rank<N>: OneLess<M>,
         T: Copy + Zero + Add<Output = T> + Div<Output = T> + FromPrimitive,
     {
-        const { assert!(M + 1 == N, "mean_axis::<M>: M must be N - 1") };
         check_axis::<N>("mean_axis", axis);
         let n = self.raw.shape[axis];
         if n == 0 {
@@ -1302,19 +1309,19 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     /// bumper::no_escape(|s| {
     ///     let a = s.alloc_from_slice([2, 3], &[1, 9, 3, 4, 5, 6]);
     ///     assert_eq!(a.view().max_axis::<1>(0, s).unwrap().to_vec(), [4, 9, 6]);
-    ///     assert_eq!(a.view().max_axis::<1>(1, s).unwrap().to_vec(), [9, 6]);
+    ///     assert_eq!(a.max_axis(1, s).unwrap().to_vec(), [9, 6]);
     /// });
     /// ```
     #[track_caller]
     pub fn max_axis<'s, const M: usize>(
-        &self,
+        &'r self,
         axis: usize,
         s: &Scope<'s>,
     ) -> Option<PtrArray<'s, T, M>>
     where
+        Rank<N>: OneLess<M>,
         T: Copy + PartialOrd,
     {
-        const { assert!(M + 1 == N, "max_axis::<M>: M must be N - 1") };
         check_axis::<N>("max_axis", axis);
         self.extreme_axis(axis, s, max_nan)
     }
@@ -1330,19 +1337,19 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     /// bumper::no_escape(|s| {
     ///     let a = s.alloc_from_slice([2, 3], &[1, 9, 3, 4, 5, 6]);
     ///     assert_eq!(a.view().min_axis::<1>(0, s).unwrap().to_vec(), [1, 5, 3]);
-    ///     assert_eq!(a.view().min_axis::<1>(1, s).unwrap().to_vec(), [1, 4]);
+    ///     assert_eq!(a.min_axis(1, s).unwrap().to_vec(), [1, 4]);
     /// });
     /// ```
     #[track_caller]
     pub fn min_axis<'s, const M: usize>(
-        &self,
+        &'r self,
         axis: usize,
         s: &Scope<'s>,
     ) -> Option<PtrArray<'s, T, M>>
     where
+        Rank<N>: OneLess<M>,
         T: Copy + PartialOrd,
     {
-        const { assert!(M + 1 == N, "min_axis::<M>: M must be N - 1") };
         check_axis::<N>("min_axis", axis);
         self.extreme_axis(axis, s, min_nan)
     }
@@ -1350,12 +1357,13 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
     /// `max_axis` / `min_axis` with `pick` = `max_nan` / `min_nan`: start
     /// from index 0 along `axis`, fold in the rest.
     fn extreme_axis<'s, const M: usize>(
-        &self,
+        &'r self,
         axis: usize,
         s: &Scope<'s>,
         pick: impl Fn(T, T) -> T + Copy,
     ) -> Option<PtrArray<'s, T, M>>
     where
+        Rank<N>: OneLess<M>,
         T: Copy + PartialOrd,
     {
         if self.raw.shape[axis] == 0 {
@@ -1371,248 +1379,5 @@ impl<'a, T, const N: usize> ArrayView<'a, T, N> {
         // `out` is fresh (no overlap), row-major, of the reduced shape.
         unsafe { reduce_axis_into(&rest.raw, axis, &mut out, row, pick) };
         Some(out)
-    }
-}
-
-/// The same reductions on `PtrArray`, reading it through a view.
-impl<T, const N: usize> PtrArray<'_, T, N> {
-    /// The sum of all elements (see [`ArrayView::sum`]: pairwise for floats).
-    ///
-    /// ```
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc_with([3, 3], |[i, j]| (i * j) as f64);
-    ///     assert_eq!(a.sum(), 9.0);
-    /// });
-    /// ```
-    pub fn sum(&self) -> T
-    where
-        T: Copy + Zero + Add<Output = T>,
-    {
-        self.view().sum()
-    }
-
-    /// The product of all elements; 1 for an empty array.
-    ///
-    /// ```
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc_from_slice([3], &[2.0, 3.0, 0.5]);
-    ///     assert_eq!(a.prod(), 3.0);
-    /// });
-    /// ```
-    pub fn prod(&self) -> T
-    where
-        T: Copy + One + Mul<Output = T>,
-    {
-        self.view().prod()
-    }
-
-    /// The largest element, or `None` if empty; NaN propagates (see
-    /// [`ArrayView::max`]).
-    ///
-    /// ```
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc_from_slice([3], &[2, 8, 5]);
-    ///     assert_eq!(a.max(), Some(8));
-    /// });
-    /// ```
-    pub fn max(&self) -> Option<T>
-    where
-        T: Copy + PartialOrd,
-    {
-        self.view().max()
-    }
-
-    /// The smallest element, or `None` if empty; NaN propagates (see
-    /// [`ArrayView::min`]).
-    ///
-    /// ```
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc_from_slice([3], &[2, 8, 5]);
-    ///     assert_eq!(a.min(), Some(2));
-    /// });
-    /// ```
-    pub fn min(&self) -> Option<T>
-    where
-        T: Copy + PartialOrd,
-    {
-        self.view().min()
-    }
-
-    /// The arithmetic mean, or `None` if empty (see [`ArrayView::mean`]).
-    ///
-    /// # Panics
-    /// If the number of elements is not representable in `T`.
-    ///
-    /// ```
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc_from_slice([4], &[1.0, 2.0, 3.0, 4.0]);
-    ///     assert_eq!(a.mean(), Some(2.5));
-    /// });
-    /// ```
-    #[track_caller]
-    pub fn mean(&self) -> Option<T>
-    where
-        T: Copy + Zero + Add<Output = T> + Div<Output = T> + FromPrimitive,
-    {
-        self.view().mean()
-    }
-
-    /// The dot product (see [`ArrayView::try_dot`]).
-    ///
-    /// # Errors
-    /// [`ShapeError::ShapeMismatch`] if the shapes differ.
-    ///
-    /// ```
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc_from_slice([2], &[1, 2]);
-    ///     let b = s.alloc_from_slice([2], &[3, 4]);
-    ///     assert_eq!(a.try_dot(&b), Ok(11));
-    ///     assert!(a.try_dot(&s.alloc::<i32, 1>([3])).is_err());
-    /// });
-    /// ```
-    pub fn try_dot<'b>(&self, other: impl Into<ArrayView<'b, T, N>>) -> Result<T, ShapeError>
-    where
-        T: Copy + Zero + Add<Output = T> + Mul<Output = T> + 'b,
-    {
-        self.view().try_dot(other)
-    }
-
-    /// The dot product (see [`ArrayView::dot`]).
-    ///
-    /// # Panics
-    /// If the shapes differ; the message names both.
-    ///
-    /// ```
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc_from_slice([3], &[1.0, 2.0, 3.0]);
-    ///     assert_eq!(a.dot(&a), 14.0);
-    /// });
-    /// ```
-    #[track_caller]
-    pub fn dot<'b>(&self, other: impl Into<ArrayView<'b, T, N>>) -> T
-    where
-        T: Copy + Zero + Add<Output = T> + Mul<Output = T> + 'b,
-    {
-        self.view().dot(other)
-    }
-
-    /// The Euclidean (L2) norm (see [`ArrayView::norm`]).
-    ///
-    /// ```
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc_from_slice([2, 2], &[1.0_f32, 1.0, 1.0, 1.0]);
-    ///     assert_eq!(a.norm(), 2.0);
-    /// });
-    /// ```
-    pub fn norm(&self) -> T
-    where
-        T: Float,
-    {
-        self.view().norm()
-    }
-
-    /// Folds every element into an accumulator in logical row-major order
-    /// (see [`ArrayView::fold`]).
-    ///
-    /// ```
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc_from_slice([3], &[1, 2, 3]);
-    ///     assert_eq!(a.fold(String::new(), |acc, x| acc + &x.to_string()), "123");
-    /// });
-    /// ```
-    pub fn fold<A>(&self, init: A, f: impl FnMut(A, &T) -> A) -> A {
-        self.view().fold(init, f)
-    }
-
-    /// The sums along `axis` (`M == N - 1`), allocated in scope `s` (see
-    /// [`ArrayView::sum_axis`]).
-    ///
-    /// # Panics
-    /// If `axis >= N`.
-    ///
-    /// ```
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc_with([2, 2, 2], |[i, j, k]| 4 * i + 2 * j + k);
-    ///     assert_eq!(a.sum_axis::<2>(2, s).to_vec(), [1, 5, 9, 13]);
-    /// });
-    /// ```
-    #[track_caller]
-    pub fn sum_axis<'s, const M: usize>(&self, axis: usize, s: &Scope<'s>) -> PtrArray<'s, T, M>
-    where
-        T: Copy + Zero + Add<Output = T>,
-    {
-        self.view().sum_axis(axis, s)
-    }
-
-    /// The means along `axis` (`M == N - 1`), or `None` if `axis` is empty
-    /// (see [`ArrayView::mean_axis`]).
-    ///
-    /// # Panics
-    /// If `axis >= N`, or if its length is not representable in `T`.
-    ///
-    /// ```
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc_from_slice([2, 2], &[1.0, 2.0, 3.0, 4.0]);
-    ///     assert_eq!(a.mean_axis::<1>(1, s).unwrap().to_vec(), [1.5, 3.5]);
-    /// });
-    /// ```
-    #[track_caller]
-    pub fn mean_axis<'s, const M: usize>(
-        &self,
-        axis: usize,
-        s: &Scope<'s>,
-    ) -> Option<PtrArray<'s, T, M>>
-    where
-        T: Copy + Zero + Add<Output = T> + Div<Output = T> + FromPrimitive,
-    {
-        self.view().mean_axis(axis, s)
-    }
-
-    /// The largest elements along `axis` (`M == N - 1`), or `None` if
-    /// `axis` is empty (see [`ArrayView::max_axis`]).
-    ///
-    /// # Panics
-    /// If `axis >= N`.
-    ///
-    /// ```
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc_from_slice([2, 2], &[1, 7, 3, 4]);
-    ///     assert_eq!(a.max_axis::<1>(0, s).unwrap().to_vec(), [3, 7]);
-    /// });
-    /// ```
-    #[track_caller]
-    pub fn max_axis<'s, const M: usize>(
-        &self,
-        axis: usize,
-        s: &Scope<'s>,
-    ) -> Option<PtrArray<'s, T, M>>
-    where
-        T: Copy + PartialOrd,
-    {
-        self.view().max_axis(axis, s)
-    }
-
-    /// The smallest elements along `axis` (`M == N - 1`), or `None` if
-    /// `axis` is empty (see [`ArrayView::min_axis`]).
-    ///
-    /// # Panics
-    /// If `axis >= N`.
-    ///
-    /// ```
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc_from_slice([2, 2], &[1, 7, 3, 4]);
-    ///     assert_eq!(a.min_axis::<1>(1, s).unwrap().to_vec(), [1, 3]);
-    /// });
-    /// ```
-    #[track_caller]
-    pub fn min_axis<'s, const M: usize>(
-        &self,
-        axis: usize,
-        s: &Scope<'s>,
-    ) -> Option<PtrArray<'s, T, M>>
-    where
-        T: Copy + PartialOrd,
-    {
-        self.view().min_axis(axis, s)
     }
 }
