@@ -132,13 +132,14 @@ impl<T, const N: usize> Cursor<T, N> {
                 |[off], [stride], len| {
                     let mut a = acc.take().expect("set between rows");
                     // SAFETY: the row starts at an element of the array.
-                    let mut p = unsafe { base.offset(off) };
-                    for k in 0..len {
-                        a = f(a, p);
-                        if k + 1 < len {
-                            // SAFETY: index `k + 1` of the row is in bounds.
-                            p = unsafe { p.offset(stride) };
-                        }
+                    let mut p = unsafe { base.offset(off) }.as_ptr();
+                    for _ in 0..len {
+                        // SAFETY: `p` is an element of the row (the first
+                        // `len` steps stay in it), so not null.
+                        a = f(a, unsafe { NonNull::new_unchecked(p) });
+                        // May point past the row after the last element;
+                        // it is not used then.
+                        p = p.wrapping_offset(stride);
                     }
                     acc = Some(a);
                 },
