@@ -58,13 +58,16 @@ pub const MIN_ELEMS_PER_TASK: usize = if cfg!(miri) { 64 } else { 16 * 1024 };
 
 /// How many elements one task should get for an array of `len` elements:
 /// a few tasks per worker (for load balance), none below the minimum.
-fn grain(len: usize) -> usize {
+pub(crate) fn grain(len: usize) -> usize {
     (len / (4 * rayon::current_num_threads())).max(MIN_ELEMS_PER_TASK)
 }
 
 /// The axis to split along: the longest stride among axes longer than 1
 /// (the outermost in memory, so halves of contiguous data stay contiguous).
-fn split_axis<const N: usize>(shape: &[usize; N], strides: &[isize; N]) -> Option<usize> {
+pub(crate) fn split_axis<const N: usize>(
+    shape: &[usize; N],
+    strides: &[isize; N],
+) -> Option<usize> {
     (0..N)
         .filter(|&k| shape[k] > 1)
         .max_by_key(|&k| (strides[k].unsigned_abs(), shape[k]))

@@ -259,3 +259,24 @@ fn default_buffer_collection_in_a_job_run_inside_another_jobs_scope() {
         "ran inside the scope, with the same result"
     );
 }
+
+#[test]
+fn par_for_each_matches_for_each() {
+    let side = if cfg!(miri) { 20 } else { 300 };
+    bumper::no_escape(|s| {
+        let x = s.alloc_with([side, side], |[i, j]| (i * side + j) as u64);
+        let row = s.alloc_with([1, side], |[_, j]| j as u64);
+        let mut serial = s.alloc::<u64, 2>([side, side]);
+        let mut par = s.alloc::<u64, 2>([side, side]);
+        bumper::array::Zip::from(&mut serial)
+            .and(x.t())
+            .and(&row)
+            .for_each(|y, &x, &r| *y = 3 * x + r);
+        bumper::array::Zip::from(&mut par)
+            .and(x.t())
+            .and(&row)
+            .par_for_each(|y, &x, &r| *y = 3 * x + r);
+        assert_eq!(par, serial);
+        assert_eq!(par[[2, 5]], 3 * (5 * side as u64 + 2) + 5);
+    });
+}

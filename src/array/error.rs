@@ -75,6 +75,16 @@ pub enum ShapeError {
         /// The requested shape.
         dims: Vec<usize>,
     },
+    /// The producers of a [`Zip`](crate::array::Zip) do not broadcast
+    /// together, or one that is written to would have to be broadcast (it
+    /// must have the full shape).
+    ZipShapes {
+        /// The shapes of the producers, in order.
+        shapes: Vec<Vec<usize>>,
+        /// The index of a written producer whose shape is not the full one,
+        /// if that is the problem.
+        written: Option<usize>,
+    },
 }
 
 /// Formats a shape as `[2, 3]`.
@@ -129,6 +139,23 @@ impl fmt::Display for ShapeError {
                 Dims(dims),
                 isize::MAX
             ),
+            ShapeError::ZipShapes { shapes, written } => {
+                write!(f, "Zip: shapes ")?;
+                for (k, shape) in shapes.iter().enumerate() {
+                    let sep = if k == 0 { "" } else { ", " };
+                    write!(f, "{sep}{}", Dims(shape))?;
+                }
+                match written {
+                    None => write!(
+                        f,
+                        " do not broadcast together: per axis, lengths must be equal or 1"
+                    ),
+                    Some(k) => write!(
+                        f,
+                        ": producer {k} is written to, so it must have the full shape, not be broadcast"
+                    ),
+                }
+            }
         }
     }
 }

@@ -89,6 +89,7 @@ mod reduce;
 #[cfg(feature = "serde")]
 mod serialize;
 mod view;
+mod zip;
 
 pub use axes::Slice;
 pub use axis_iter::{AxisIter, AxisIterMut, Lanes, LanesMut};
@@ -99,3 +100,4 @@ pub use rank::{OneLess, OneMore, Rank};
 #[cfg(feature = "serde")]
 pub use serialize::ArraySeed;
 pub use view::ArrayView;
+pub use zip::{IntoNdProducer, NdProducer, Zip};

@@ -2,10 +2,9 @@
 //! `zip_mut_with`, the operators `+= -= *= /=`) and producing a new array
 //! in a scope you pass (`map_in`, `zip_map_in`, `add_in`, ...).
 //!
-//! All of them walk the data row by row ([`layout::for_each_row`]): rows
-//! that are contiguous run as slice loops the compiler vectorises, a
-//! broadcast operand (stride 0) is read once per row, and only truly
-//! strided rows step a pointer by their stride.
+//! All of them are a [`Zip`] walk: row by row in memory order, contiguous
+//! rows as flat loops the compiler vectorises, a broadcast operand with
+//! stride 0, and only truly strided rows stepping a pointer by their stride.
 //!
 //! Broadcasting-lite: shapes of the same rank are compatible when, per axis,
 //! the sizes are equal or one of them is 1. In-place operations need the
@@ -13,80 +12,12 @@
 //! produce a new array take the broadcast of both shapes.
 
 use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Sub, SubAssign};
-use core::ptr::NonNull;
-use core::slice;
 
 use super::error::ShapeError;
-use super::layout::{self, Order};
+use super::layout;
+use super::zip::Zip;
 use super::{ArrayView, PtrArray};
 use crate::Scope;
-
-/// Calls `f` on each of `len` elements starting at `p`, `stride` apart.
-///
-/// # Safety
-/// The `len` elements are valid, initialised, and exclusively ours.
-#[inline(always)]
-unsafe fn row_mut<T>(p: NonNull<T>, stride: isize, len: usize, f: &mut impl FnMut(&mut T)) {
-    if stride == 1 {
-        // SAFETY: contiguous and exclusively ours (the caller's guarantee).
-        for x in unsafe { slice::from_raw_parts_mut(p.as_ptr(), len) } {
-            f(x);
-        }
-    } else {
-        let mut q = p.as_ptr();
-        for _ in 0..len {
-            // SAFETY: each of the `len` positions is an element of the row.
-            f(unsafe { &mut *q });
-            q = q.wrapping_offset(stride);
-        }
-    }
-}
-
-/// Calls `f(a_i, b_i)` along a row of `a` (mutable) and `b` (read-only).
-///
-/// # Safety
-/// The row of `a` is valid and exclusively ours; the row of `b` is valid
-/// for reads and does not overlap it.
-#[inline(always)]
-unsafe fn row_zip<T, U>(
-    a: NonNull<T>,
-    sa: isize,
-    b: NonNull<U>,
-    sb: isize,
-    len: usize,
-    f: &mut impl FnMut(&mut T, &U),
-) {
-    match (sa, sb) {
-        (1, 1) => {
-            // SAFETY: both rows contiguous (the caller's guarantee).
-            let (xs, ys) = unsafe {
-                (
-                    slice::from_raw_parts_mut(a.as_ptr(), len),
-                    slice::from_raw_parts(b.as_ptr(), len),
-                )
-            };
-            for (x, y) in xs.iter_mut().zip(ys) {
-                f(x, y);
-            }
-        }
-        (1, 0) => {
-            // SAFETY: as above; `b` is one element repeated.
-            let (xs, y) = unsafe { (slice::from_raw_parts_mut(a.as_ptr(), len), b.as_ref()) };
-            for x in xs {
-                f(x, y);
-            }
-        }
-        _ => {
-            let (mut p, mut q) = (a.as_ptr(), b.as_ptr().cast_const());
-            for _ in 0..len {
-                // SAFETY: each position is an element of its row.
-                unsafe { f(&mut *p, &*q) };
-                p = p.wrapping_offset(sa);
-                q = q.wrapping_offset(sb);
-            }
-        }
-    }
-}
 
 /// The error for `right` not broadcasting to `left`.
 fn incompatible<const N: usize>(left: &[usize; N], right: &[usize; N]) -> ShapeError {
@@ -114,18 +45,8 @@ impl<'a, T, const N: usize> PtrArray<'a, T, N> {
     ///     assert_eq!(a.to_vec(), [1.0, 3.0, 3.0, 5.0]);
     /// });
     /// ```
-    pub fn map_inplace(&mut self, mut f: impl FnMut(&mut T)) {
-        let base = self.raw.ptr;
-        layout::for_each_row(
-            &self.raw.shape,
-            [&self.raw.strides],
-            Order::Memory,
-            |[off], [st], len| {
-                // SAFETY: the rows cover each element of `self` once (distinct
-                // indices never share an element), exclusively ours via `&mut`.
-                unsafe { row_mut(base.offset(off), st, len, &mut f) }
-            },
-        );
+    pub fn map_inplace(&mut self, f: impl FnMut(&mut T)) {
+        Zip::from(self.view_mut()).for_each(f);
     }
 
     /// Calls `f(x, y)` for every element `x` of `self` and the matching `y`
@@ -147,25 +68,16 @@ impl<'a, T, const N: usize> PtrArray<'a, T, N> {
     pub fn try_zip_mut_with<'b, U: 'b>(
         &mut self,
         other: impl Into<ArrayView<'b, U, N>>,
-        mut f: impl FnMut(&mut T, &U),
+        f: impl FnMut(&mut T, &U),
     ) -> Result<(), ShapeError> {
         let other = other.into();
-        let b = other.raw;
-        let b_strides = layout::broadcast_strides(&self.raw.shape, &b.shape, &b.strides)
-            .ok_or_else(|| incompatible(&self.raw.shape, &b.shape))?;
-        let a = self.raw.ptr;
-        layout::for_each_row(
-            &self.raw.shape,
-            [&self.raw.strides, &b_strides],
-            Order::Memory,
-            |[oa, ob], [sa, sb], len| {
-                // SAFETY: the rows of `self` cover its elements once,
-                // exclusively ours; the rows of `other` are in bounds (its
-                // strides, 0 on broadcast axes) and readable; the borrow
-                // checker keeps `other` from aliasing `self`.
-                unsafe { row_zip(a.offset(oa), sa, b.ptr.offset(ob), sb, len, &mut f) }
-            },
-        );
+        let (shape, b) = (self.raw.shape, other.raw);
+        if layout::broadcast_strides(&shape, &b.shape, &b.strides).is_none() {
+            return Err(incompatible(&shape, &b.shape));
+        }
+        // SAFETY: `other` broadcasts to `self`'s shape, and `self`, the one
+        // written, has it.
+        unsafe { Zip::from_parts_unchecked((self.view_mut(), other), shape) }.for_each(f);
         Ok(())
     }
 
@@ -256,23 +168,14 @@ read_methods! {
         mut f: impl FnMut(&T) -> U,
     ) -> PtrArray<'s, U, N> {
         let mut out = s.alloc_uninit::<U, N>(self.raw.shape);
-        let (o, a) = (out.raw.ptr, self.raw.ptr);
-        layout::for_each_row(
-            &self.raw.shape,
-            [&out.raw.strides, &self.raw.strides],
-            Order::Logical,
-            |[oo, oa], [so, sa], len| {
-                // SAFETY: `out` is fresh, row-major, exclusively ours; the
-                // rows of `self` are in bounds and readable.
-                unsafe {
-                    row_zip(o.offset(oo), so, a.offset(oa), sa, len, &mut |y, x| {
-                        y.write(f(x));
-                    })
-                }
-            },
-        );
-        let _ = &mut out;
-        // SAFETY: the rows covered every element of `out`.
+        // The output first: the walk follows its (row-major) memory order,
+        // which is the logical order of `self`.
+        Zip::from(out.view_mut())
+            .and(self.view())
+            .for_each(|y, x| {
+                y.write(f(x));
+            });
+        // SAFETY: the walk wrote every element of `out`.
         unsafe { out.assume_init() }
     }
 
@@ -298,39 +201,18 @@ read_methods! {
         other: impl Into<ArrayView<'b, U, N>>,
         mut f: impl FnMut(&T, &U) -> V,
     ) -> Result<PtrArray<'s, V, N>, ShapeError> {
-        let b = other.into().raw;
-        let shape = layout::broadcast_shape(&self.raw.shape, &b.shape)
-            .ok_or_else(|| incompatible(&self.raw.shape, &b.shape))?;
-        let a_strides = layout::broadcast_strides(&shape, &self.raw.shape, &self.raw.strides)
-            .expect("broadcasts to the common shape");
-        let b_strides = layout::broadcast_strides(&shape, &b.shape, &b.strides)
-            .expect("broadcasts to the common shape");
+        let other = other.into();
+        let shape = layout::broadcast_shape(&self.raw.shape, &other.raw.shape)
+            .ok_or_else(|| incompatible(&self.raw.shape, &other.raw.shape))?;
         let mut out = s.alloc_uninit::<V, N>(shape);
-        let (o, a) = (out.raw.ptr, self.raw.ptr);
-        layout::for_each_row(
-            &shape,
-            [&out.raw.strides, &a_strides, &b_strides],
-            Order::Logical,
-            |[oo, oa, ob], [so, sa, sb], len| {
-                // SAFETY: `out` is fresh, row-major, exclusively ours; the
-                // rows of both inputs are in bounds (their strides, 0 on
-                // broadcast axes) and readable.
-                unsafe {
-                    row_zip3(
-                        o.offset(oo),
-                        so,
-                        a.offset(oa),
-                        sa,
-                        b.ptr.offset(ob),
-                        sb,
-                        len,
-                        &mut f,
-                    )
-                }
-            },
-        );
-        let _ = &mut out;
-        // SAFETY: the rows covered every element of `out`.
+        // The output first, as in `map_in`: logical order.
+        Zip::from(out.view_mut())
+            .and(self.view())
+            .and(other)
+            .for_each(|o, x, y| {
+                o.write(f(x, y));
+            });
+        // SAFETY: the walk wrote every element of `out`.
         Ok(unsafe { out.assume_init() })
     }
 
@@ -357,47 +239,6 @@ read_methods! {
         match self.try_zip_map_in(s, other, f) {
             Ok(out) => out,
             Err(e) => shape_panic(e),
-        }
-    }
-}
-
-/// Writes `f(a_i, b_i)` into a row of fresh output.
-///
-/// # Safety
-/// The output row is valid for writes and exclusively ours; the input rows
-/// are valid for reads.
-#[allow(clippy::too_many_arguments)]
-#[inline(always)]
-unsafe fn row_zip3<T, U, V>(
-    o: NonNull<core::mem::MaybeUninit<V>>,
-    so: isize,
-    a: NonNull<T>,
-    sa: isize,
-    b: NonNull<U>,
-    sb: isize,
-    len: usize,
-    f: &mut impl FnMut(&T, &U) -> V,
-) {
-    if (so, sa, sb) == (1, 1, 1) {
-        // SAFETY: three contiguous rows (the caller's guarantee).
-        let (out, xs, ys) = unsafe {
-            (
-                slice::from_raw_parts_mut(o.as_ptr(), len),
-                slice::from_raw_parts(a.as_ptr(), len),
-                slice::from_raw_parts(b.as_ptr(), len),
-            )
-        };
-        for ((w, x), y) in out.iter_mut().zip(xs).zip(ys) {
-            w.write(f(x, y));
-        }
-    } else {
-        let (mut p, mut q, mut r) = (o.as_ptr(), a.as_ptr().cast_const(), b.as_ptr().cast_const());
-        for _ in 0..len {
-            // SAFETY: each position is an element of its row.
-            unsafe { (*p).write(f(&*q, &*r)) };
-            p = p.wrapping_offset(so);
-            q = q.wrapping_offset(sa);
-            r = r.wrapping_offset(sb);
         }
     }
 }

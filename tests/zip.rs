@@ -1,0 +1,305 @@
+//! `Zip` and `azip!`: every producer kind, one to six producers, mixed
+//! element types, broadcasting, strided / transposed / reversed operands,
+//! `fold`, `map_collect_in` and the shape errors (`par_for_each` is in
+//! `tests/par.rs`, with the other rayon tests). A
+//! property test compares a three-operand Zip over random strided views
+//! with a `Vec` model (64 cases natively, 3 under Miri).
+
+// `&view` arguments are deliberate: they exercise `IntoNdProducer for &ArrayView`.
+#![allow(clippy::needless_borrows_for_generic_args)]
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use bumper::array::{ShapeError, Zip};
+use bumper::azip;
+use proptest::prelude::*;
+
+#[test]
+fn every_producer_kind() {
+    bumper::no_escape(|s| {
+        let mut a = s.alloc::<i32, 1>([3]);
+        let b = s.alloc_from_slice([3], &[1, 2, 3]);
+        let v = b.view();
+        Zip::from(&mut a)
+            .and(&b)
+            .and(v)
+            .and(&v)
+            .for_each(|a, &b, &c, &d| *a = b + 10 * c + 100 * d);
+        assert_eq!(a.to_vec(), [111, 222, 333]);
+        // A PtrArray by value (here a re-borrow) is written too.
+        Zip::from(a.view_mut()).for_each(|x| *x += 1);
+        assert_eq!(a.to_vec(), [112, 223, 334]);
+        // Read-only PtrArray through a shared reference.
+        assert_eq!(Zip::from(&a).fold(0, |acc, &x| acc + x), 669);
+    });
+}
+
+#[test]
+fn one_to_six_producers_with_mixed_types() {
+    bumper::no_escape(|s| {
+        let a = s.alloc_from_slice([2], &[1_u8, 2]);
+        let b = s.alloc_from_slice([2], &[10_i64, 20]);
+        let c = s.alloc_from_slice([2], &[0.5_f32, 0.25]);
+        let d = s.alloc_from_slice([2], &[true, false]);
+        let e = s.alloc_from_slice([2], &['x', 'y']);
+        let mut out = s.alloc::<f64, 1>([2]);
+        Zip::from(&mut out)
+            .and(&a)
+            .and(&b)
+            .and(&c)
+            .and(&d)
+            .and(&e)
+            .for_each(|o, &a, &b, &c, &d, &e| {
+                *o =
+                    a as f64 + b as f64 * c as f64 + if d { 1000.0 } else { 0.0 } + e as u32 as f64;
+            });
+        assert_eq!(
+            out.to_vec(),
+            [1.0 + 5.0 + 1000.0 + 120.0, 2.0 + 5.0 + 121.0]
+        );
+        assert_eq!(Zip::from(&a).fold(0, |n, &x| n + x as i32), 3);
+        assert_eq!(
+            Zip::from(&a).and(&b).fold(0, |n, &x, &y| n + x as i64 * y),
+            50
+        );
+        let six = Zip::from(&a)
+            .and(&b)
+            .and(&c)
+            .and(&d)
+            .and(&e)
+            .and(&out)
+            .map_collect_in(s, |&a, &b, _, &d, _, &o| {
+                a as f64 + b as f64 + d as u8 as f64 + o
+            });
+        assert_eq!(
+            six.to_vec(),
+            [1.0 + 10.0 + 1.0 + 1126.0, 2.0 + 20.0 + 128.0]
+        );
+    });
+}
+
+#[test]
+fn broadcasting_of_read_producers() {
+    bumper::no_escape(|s| {
+        let col = s.alloc_from_slice([3, 1], &[1, 2, 3]);
+        let row = s.alloc_from_slice([1, 4], &[10, 20, 30, 40]);
+        let outer = Zip::from(&col).and(&row).map_collect_in(s, |a, b| a * b);
+        assert_eq!(outer.shape(), [3, 4]);
+        assert_eq!(outer.strides(), [4, 1]);
+        assert_eq!(
+            outer.to_vec(),
+            [10, 20, 30, 40, 20, 40, 60, 80, 30, 60, 90, 120]
+        );
+        let mut m = s.alloc::<i32, 2>([3, 4]);
+        Zip::from(&mut m)
+            .and(&col)
+            .and(&row)
+            .for_each(|m, &c, &r| *m = c + r);
+        assert_eq!(m.index_axis(0, 2).to_vec(), [13, 23, 33, 43]);
+        let one = s.alloc_filled([1, 1], 5);
+        Zip::from(&mut m).and(&one).for_each(|m, &o| *m -= o);
+        assert_eq!(m[[0, 0]], 6);
+        // Rank 0.
+        let mut z = s.alloc_filled([], 2.0);
+        let w = s.alloc_filled([], 3.0);
+        Zip::from(&mut z).and(&w).for_each(|z, w| *z *= w);
+        assert_eq!(z[[]], 6.0);
+    });
+}
+
+#[test]
+fn empty_shapes_visit_nothing() {
+    bumper::no_escape(|s| {
+        let mut a = s.alloc::<u8, 2>([0, 3]);
+        let b = s.alloc::<u8, 2>([1, 3]);
+        let mut calls = 0;
+        Zip::from(&mut a).and(&b).for_each(|_, _| calls += 1);
+        assert_eq!(calls, 0);
+        assert_eq!(Zip::from(&b).and(&a).fold(7, |n, _, _| n + 1), 7);
+        let c = Zip::from(&a).and(&b).map_collect_in(s, |&x, &y| x + y);
+        assert_eq!(c.shape(), [0, 3]);
+    });
+}
+
+#[test]
+fn strided_transposed_and_reversed_operands() {
+    bumper::no_escape(|s| {
+        let a = s.alloc_with([3, 4], |[i, j]| (10 * i + j) as i64);
+        let b = s.alloc_with([4, 3], |[i, j]| (100 * i + j) as i64);
+        let mut y = s.alloc::<i64, 2>([3, 4]);
+        Zip::from(&mut y)
+            .and(&a)
+            .and(b.t())
+            .for_each(|y, &a, &b| *y = a + b);
+        assert_eq!(y[[2, 3]], 23 + 302);
+        assert_eq!(y[[1, 0]], 10 + 1);
+        // A transposed written producer, a reversed and a stepped read one.
+        let mut t = s.alloc::<i64, 2>([4, 3]);
+        let rev = a.slice_axis_step(1, .., -1);
+        Zip::from(t.t_mut()).and(rev).for_each(|t, &r| *t = r);
+        assert_eq!(t.t().to_vec(), rev.to_vec());
+        let every_other = a.slice_axis_step(1, .., 2);
+        let sums = Zip::from(&every_other)
+            .and(every_other.permuted_axes([0, 1]))
+            .map_collect_in(s, |x, y| x + y);
+        assert_eq!(sums.to_vec(), [0, 4, 20, 24, 40, 44]);
+        // Memory order of the first producer: a transposed one is walked
+        // in its own memory order, still pairing the right elements.
+        let mut order = Vec::new();
+        Zip::from(a.t()).for_each(|&x| order.push(x));
+        order.sort_unstable();
+        assert_eq!(order, a.iter().copied().collect::<Vec<_>>());
+    });
+}
+
+#[track_caller]
+fn panic_message(f: impl FnOnce()) -> String {
+    let err = catch_unwind(AssertUnwindSafe(f)).expect_err("expected a panic");
+    err.downcast_ref::<String>().cloned().unwrap_or_default()
+}
+
+#[test]
+fn shapes_that_do_not_fit() {
+    bumper::no_escape(|s| {
+        let mut a = s.alloc::<i32, 2>([2, 3]);
+        let b = s.alloc::<i32, 2>([3, 2]);
+        let c = s.alloc::<i32, 2>([2, 1]);
+        assert_eq!(
+            panic_message(|| Zip::from(&a).and(&c).and(&b).for_each(|_, _, _| ())),
+            "Zip: shapes [2, 3], [2, 1], [3, 2] do not broadcast together: per axis, lengths must be equal or 1"
+        );
+        let err = Zip::from(&mut a).try_and(&b).unwrap_err();
+        assert_eq!(
+            err,
+            ShapeError::ZipShapes {
+                shapes: vec![vec![2, 3], vec![3, 2]],
+                written: None
+            }
+        );
+        // A written producer must have the full shape.
+        let mut small = s.alloc::<i32, 2>([2, 1]);
+        let err = Zip::from(&a).try_and(&mut small).unwrap_err();
+        assert_eq!(
+            err,
+            ShapeError::ZipShapes {
+                shapes: vec![vec![2, 3], vec![2, 1]],
+                written: Some(1)
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "Zip: shapes [2, 3], [2, 1]: producer 1 is written to, so it must have the full shape, not be broadcast"
+        );
+        let mut first = s.alloc::<i32, 2>([1, 3]);
+        assert!(
+            panic_message(|| Zip::from(&mut first).and(&a).for_each(|_, _| ()))
+                .contains("producer 0 is written to")
+        );
+        // Broadcasting read producers still works next to a full written one.
+        Zip::from(&mut a)
+            .and(&c)
+            .and(&first)
+            .for_each(|a, &c, &f| *a = c + f);
+        assert_eq!(a.to_vec(), [0; 6]);
+    });
+}
+
+#[test]
+fn azip_forms() {
+    bumper::no_escape(|s| {
+        let x = s.alloc_from_slice([4], &[1.0, 2.0, 3.0, 4.0]);
+        let b = s.alloc_filled([1], 0.5);
+        let mut y = s.alloc::<f64, 1>([4]);
+        azip!((y in &mut y, &x in &x, &b in &b) *y = 2.0 * x + b);
+        assert_eq!(y.to_vec(), [2.5, 4.5, 6.5, 8.5]);
+        azip!((y in &mut y,) *y -= 0.5);
+        assert_eq!(y.to_vec(), [2.0, 4.0, 6.0, 8.0]);
+        let mut total = 0.0;
+        azip!((&y in &y, x in x.view()) total += y * x);
+        assert_eq!(total, 2.0 + 8.0 + 18.0 + 32.0);
+    });
+}
+
+// ---- property test against a Vec model ------------------------------------------------
+
+/// A rank-2 view of a row-major `rows x cols` array: optionally transposed,
+/// optionally with its columns reversed. `value(i, j)` is its element at
+/// view index `[i, j]`.
+#[derive(Debug, Clone, Copy)]
+struct Layout {
+    transposed: bool,
+    reversed: bool,
+}
+
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: if cfg!(miri) { 3 } else { 64 },
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+fn layout() -> impl Strategy<Value = Layout> {
+    (any::<bool>(), any::<bool>()).prop_map(|(transposed, reversed)| Layout {
+        transposed,
+        reversed,
+    })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn three_strided_operands_match_the_model(
+        rows in 0..6usize,
+        cols in 0..6usize,
+        ly in layout(),
+        la in layout(),
+        lb in layout(),
+        bcast in 0..3usize,
+    ) {
+        bumper::no_escape(|s| {
+            // Each operand is made so that its *view* has shape [rows, cols].
+            let make = |l: Layout, seed: i64| {
+                let (r, c) = if l.transposed { (cols, rows) } else { (rows, cols) };
+                let base = s.alloc_with([r, c], |[i, j]| seed + (i * 10 + j) as i64);
+                let v = if l.transposed { base.into_view().t() } else { base.into_view() };
+                if l.reversed { v.slice_axis_step(1, .., -1) } else { v }
+            };
+            let model = |l: Layout, seed: i64, i: usize, j: usize| {
+                let j = if l.reversed { cols - 1 - j } else { j };
+                let (i, j) = if l.transposed { (j, i) } else { (i, j) };
+                seed + (i * 10 + j) as i64
+            };
+            let a = make(la, 1000);
+            // b: either the full shape or a broadcast row / column.
+            let b_full = make(lb, 2000);
+            let b = match bcast {
+                0 => b_full,
+                1 if rows > 0 => b_full.slice_axis(0, 0..1),
+                2 if cols > 0 => b_full.slice_axis(1, 0..1),
+                _ => b_full,
+            };
+            let (yr, yc) = if ly.transposed { (cols, rows) } else { (rows, cols) };
+            let mut ybase = s.alloc::<i64, 2>([yr, yc]);
+            let mut y = if ly.transposed { ybase.t_mut() } else { ybase.view_mut() };
+            Zip::from(&mut y).and(&a).and(&b).for_each(|y, &a, &b| *y = 3 * a - b);
+            let b_at = |i: usize, j: usize| match bcast {
+                1 if rows > 0 => model(lb, 2000, 0, j),
+                2 if cols > 0 => model(lb, 2000, i, 0),
+                _ => model(lb, 2000, i, j),
+            };
+            let mut expected = Vec::new();
+            for i in 0..rows {
+                for j in 0..cols {
+                    expected.push(3 * model(la, 1000, i, j) - b_at(i, j));
+                }
+            }
+            prop_assert_eq!(y.to_vec(), expected.clone());
+            let collected = Zip::from(&a).and(&b).map_collect_in(s, |&a, &b| 3 * a - b);
+            prop_assert_eq!(collected.to_vec(), expected.clone());
+            prop_assert_eq!(Zip::from(&a).and(&b).fold(0, |n, &a, &b| n + 3 * a - b), expected.iter().sum::<i64>());
+            Ok(())
+        })?;
+    }
+}
