@@ -303,3 +303,26 @@ proptest! {
         })?;
     }
 }
+
+#[test]
+fn map_in_and_zip_map_in_visit_in_logical_order() {
+    bumper::no_escape(|s| {
+        let a = s.alloc_with([3, 4], |[i, j]| 10 * i + j);
+        let t = a.t();
+        let mut seen = Vec::new();
+        let copy = t.map_in(s, |&x| {
+            seen.push(x);
+            x
+        });
+        assert_eq!(seen, t.to_vec());
+        assert_eq!(copy.to_vec(), t.to_vec());
+        seen.clear();
+        let col = s.alloc_from_slice([4, 1], &[0, 100, 200, 300]);
+        let sums = t.zip_map_in(s, &col, |&x, &c| {
+            seen.push(x);
+            x + c
+        });
+        assert_eq!(seen, t.to_vec());
+        assert_eq!(sums[[3, 2]], 23 + 300);
+    });
+}

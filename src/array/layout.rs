@@ -121,8 +121,9 @@ pub(crate) fn offset_of<const N: usize>(
 pub(crate) enum Order {
     /// Logical row-major order (the last axis fastest).
     Logical,
-    /// Any order, chosen for speed: axes sorted by the first layout's
-    /// stride, largest outside, so the inner loop walks memory forwards.
+    /// Any order, chosen for speed: axes sorted by the sum of the layouts'
+    /// strides, largest outside, so the inner loop walks memory forwards
+    /// in as many layouts as possible.
     Memory,
 }
 
@@ -154,11 +155,19 @@ pub(crate) fn for_each_row<const K: usize, const N: usize>(
         }
     }
     if order == Order::Memory && K > 0 {
-        // Largest stride outermost; broadcast axes (stride 0) outermost of
-        // all, so inner rows never just repeat one element.
-        axes[..n].sort_by_key(|&a| match strides[0][a].unsigned_abs() {
-            0 => core::cmp::Reverse(usize::MAX),
-            s => core::cmp::Reverse(s),
+        // Largest total stride (over all layouts) outermost, so the inner
+        // loop is contiguous in as many layouts as possible (for one
+        // layout: its memory order). Axes along which every layout repeats
+        // (stride 0) go outermost of all, so inner rows never just repeat
+        // one element.
+        axes[..n].sort_by_key(|&a| {
+            let total = (0..K).fold(0usize, |t, k| {
+                t.saturating_add(strides[k][a].unsigned_abs())
+            });
+            match total {
+                0 => core::cmp::Reverse(usize::MAX),
+                t => core::cmp::Reverse(t),
+            }
         });
     }
     // Merge axes: (outer, inner) become one when stepping the outer axis

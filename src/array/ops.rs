@@ -168,10 +168,9 @@ read_methods! {
         mut f: impl FnMut(&T) -> U,
     ) -> PtrArray<'s, U, N> {
         let mut out = s.alloc_uninit::<U, N>(self.raw.shape);
-        // The output first: the walk follows its (row-major) memory order,
-        // which is the logical order of `self`.
         Zip::from(out.view_mut())
             .and(self.view())
+            .in_logical_order()
             .for_each(|y, x| {
                 y.write(f(x));
             });
@@ -205,10 +204,10 @@ read_methods! {
         let shape = layout::broadcast_shape(&self.raw.shape, &other.raw.shape)
             .ok_or_else(|| incompatible(&self.raw.shape, &other.raw.shape))?;
         let mut out = s.alloc_uninit::<V, N>(shape);
-        // The output first, as in `map_in`: logical order.
         Zip::from(out.view_mut())
             .and(self.view())
             .and(other)
+            .in_logical_order()
             .for_each(|o, x, y| {
                 o.write(f(x, y));
             });

@@ -4,8 +4,9 @@
 //! The producers broadcast together as everywhere in the crate (per axis,
 //! lengths equal or 1); a producer that is written to (`&mut PtrArray` or a
 //! `PtrArray` by value) must have the full shape. The walk goes in memory
-//! order of the first producer, with neighbouring axes merged when every
-//! producer allows it ([`layout::for_each_row`]): contiguous operands run
+//! order (axes ordered by the sum of the producers' strides, so the inner
+//! loop is contiguous in as many of them as possible), with neighbouring
+//! axes merged when every producer allows it ([`layout::for_each_row`]): contiguous operands run
 //! as one flat loop that the compiler vectorises.
 
 use core::mem::MaybeUninit;
@@ -154,8 +155,9 @@ impl<'a, T, const N: usize> IntoNdProducer<N> for PtrArray<'a, T, N> {
 /// panic with a message naming all of them; [`try_and`](Zip::try_and)
 /// returns the [`ShapeError`] instead.
 ///
-/// Elements are visited in the memory order of the first producer (not
-/// necessarily row-major), with contiguous operands walked as flat slices.
+/// Elements are visited in memory order (not necessarily row-major): the
+/// inner loop runs along the axis with the smallest strides summed over the
+/// producers, and contiguous operands are walked as flat loops.
 ///
 /// ```
 /// use bumper::array::Zip;
@@ -174,6 +176,9 @@ impl<'a, T, const N: usize> IntoNdProducer<N> for PtrArray<'a, T, N> {
 pub struct Zip<P, const N: usize> {
     parts: P,
     shape: [usize; N],
+    /// `Memory`, except for the crate's operations that promise the
+    /// logical order.
+    order: Order,
 }
 
 impl<P, const N: usize> core::fmt::Debug for Zip<P, N> {
@@ -226,7 +231,20 @@ impl<P, const N: usize> Zip<P, N> {
     /// Every producer's shape broadcasts to `shape`, and every writing
     /// producer has exactly `shape`.
     pub(crate) unsafe fn from_parts_unchecked(parts: P, shape: [usize; N]) -> Self {
-        Zip { parts, shape }
+        Zip {
+            parts,
+            shape,
+            order: Order::Memory,
+        }
+    }
+
+    /// The same walk in logical row-major order (the last axis fastest),
+    /// for operations whose closure may observe the order.
+    pub(crate) fn in_logical_order(self) -> Self {
+        Zip {
+            order: Order::Logical,
+            ..self
+        }
     }
 }
 
@@ -246,7 +264,11 @@ impl<A: NdProducer<N>, const N: usize> Zip<(A,), N> {
     pub fn from<I: IntoNdProducer<N, Producer = A>>(p: I) -> Self {
         let p = p.into_producer();
         let shape = p.layout().1;
-        Zip { parts: (p,), shape }
+        Zip {
+            parts: (p,),
+            shape,
+            order: Order::Memory,
+        }
     }
 }
 
@@ -270,7 +292,7 @@ macro_rules! zip_methods {
             }
 
             /// Folds over every element position once, passing the
-            /// producers' items, in memory order of the first producer.
+            /// producers' items, in memory order (see [`Zip`]).
             ///
             /// ```
             /// use bumper::array::Zip;
@@ -289,11 +311,11 @@ macro_rules! zip_methods {
                 // producer has the full shape, so no stride of it is 0 on
                 // an axis longer than 1 and each of its items is handed
                 // out once.
-                unsafe { Self::fold_raw(self.shape, ptrs, strides, init, &mut f) }
+                unsafe { Self::fold_raw(self.shape, self.order, ptrs, strides, init, &mut f) }
             }
 
             /// Calls `f` with the items of every element position once, in
-            /// memory order of the first producer.
+            /// memory order (see [`Zip`]).
             ///
             /// ```
             /// use bumper::array::Zip;
@@ -378,7 +400,7 @@ macro_rules! zip_methods {
                         );
                     }
                     // SAFETY: the caller's guarantee.
-                    _ => unsafe { Self::fold_raw(shape, ptrs, *strides, (), &mut |(), $($p),+| f($($p),+)) },
+                    _ => unsafe { Self::fold_raw(shape, Order::Memory, ptrs, *strides, (), &mut |(), $($p),+| f($($p),+)) },
                 }
             }
 
@@ -402,13 +424,14 @@ macro_rules! zip_methods {
             #[inline(always)]
             unsafe fn fold_raw<Acc>(
                 shape: [usize; N],
+                order: Order,
                 ptrs: ($(NonNull<$P::Elem>,)+),
                 strides: [[isize; N]; $K],
                 init: Acc,
                 f: &mut impl FnMut(Acc, $($P::Item),+) -> Acc,
             ) -> Acc {
                 let mut acc = Some(init);
-                layout::for_each_row(&shape, [$(&strides[$i]),+], Order::Memory, |off, st, len| {
+                layout::for_each_row(&shape, [$(&strides[$i]),+], order, |off, st, len| {
                     let mut a = acc.take().expect("the accumulator is put back after each row");
                     $(let mut $p = ptrs.$i.as_ptr().wrapping_offset(off[$i]);)+
                     if true $(&& st[$i] == 1)+ {
@@ -490,7 +513,7 @@ macro_rules! zip_build {
                 let q = p.into_producer();
                 let shapes = [$(self.parts.$i.layout().1,)+ q.layout().1];
                 let shape = joint_shape(&shapes, &[$($P::WRITES,)+ $Q::WRITES])?;
-                Ok(Zip { parts: ($(self.parts.$i,)+ q,), shape })
+                Ok(Zip { parts: ($(self.parts.$i,)+ q,), shape, order: self.order })
             }
 
             /// A new array in scope `s`, of the full shape and in row-major
@@ -514,7 +537,7 @@ macro_rules! zip_build {
                 mut f: impl FnMut($($P::Item),+) -> U,
             ) -> PtrArray<'s, U, N> {
                 let mut out = s.alloc_uninit::<U, N>(self.shape);
-                Zip { parts: ($(self.parts.$i,)+ out.view_mut(),), shape: self.shape }
+                Zip { parts: ($(self.parts.$i,)+ out.view_mut(),), shape: self.shape, order: self.order }
                     .for_each(|$($p,)+ o: &mut MaybeUninit<U>| {
                         o.write(f($($p),+));
                     });
@@ -575,6 +598,7 @@ where
         Zip {
             parts: (a, b, c, d, e, g, out.view_mut()),
             shape: self.shape,
+            order: self.order,
         }
         .for_each(|a, b, c, d, e, g, o: &mut MaybeUninit<U>| {
             o.write(f(a, b, c, d, e, g));
