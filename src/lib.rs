@@ -120,7 +120,8 @@
 //! (`map_in`, `add_in`, `sum_axis`), and reductions (`sum` and `dot`
 //! summed pairwise, `norm`, `min`/`max`, `mean`, `fold`). Methods that read
 //! another array take `impl Into<ArrayView>`: `&PtrArray`, `ArrayView` and
-//! `&ArrayView` all work.
+//! `&ArrayView` all work. Both types have the same read methods (written
+//! once); on a view, what they return keeps the view's lifetime.
 //!
 //! ```
 //! bumper::no_escape(|s| {
@@ -129,14 +130,35 @@
 //!     m += &row; // the row is broadcast over both rows of `m`
 //!     m *= 2.0;
 //!     assert_eq!(m.to_vec(), [20.0, 42.0, 64.0, 26.0, 48.0, 70.0]);
-//!     let col = m.index_axis::<1>(1, 0); // column 0, no copy
+//!     let col = m.index_axis(1, 0); // column 0, no copy; rank 1 inferred
 //!     assert_eq!(col.to_vec(), [20.0, 26.0]);
 //!
-//!     let col_sums = m.sum_axis::<1>(0, s); // a new array in `s`
+//!     let col_sums = m.sum_axis(0, s); // a new array in `s`
 //!     assert_eq!(col_sums.to_vec(), [46.0, 90.0, 134.0]);
 //!     assert_eq!(m.t().dot(m.t()), m.dot(&m)); // any layouts
 //!     let halves = m.map_in(s, |x| x / 2.0);
 //!     assert_eq!(halves.max(), Some(35.0));
+//! });
+//! ```
+//!
+//! Iteration: `for x in &m`, element iterators that run from both ends,
+//! and sub-views without copying: `outer_iter`, `axis_iter`, `rows`,
+//! `lanes`, `axis_chunks_iter`, `axis_windows` (and `_mut` forms). Several
+//! arrays in one pass: [`Zip`] (up to six, broadcasting) or [`azip!`].
+//!
+//! ```
+//! use bumper::{azip, Zip};
+//!
+//! bumper::no_escape(|s| {
+//!     let m = s.alloc_with([2, 3], |[i, j]| (3 * i + j) as f64);
+//!     let row_sums: Vec<f64> = m.rows().map(|r| r.sum()).collect();
+//!     assert_eq!(row_sums, [3.0, 12.0]);
+//!
+//!     let b = s.alloc_from_slice([1, 3], &[1.0, 2.0, 3.0]); // broadcast
+//!     let mut y = s.alloc::<f64, 2>([2, 3]);
+//!     azip!((y in &mut y, &x in &m, &b in &b) *y = 2.0 * x + b);
+//!     let z = Zip::from(&y).and(&m).map_collect_in(s, |y, x| y - x);
+//!     assert_eq!(z.to_vec(), [1.0, 3.0, 5.0, 4.0, 6.0, 8.0]);
 //! });
 //! ```
 //!
@@ -271,8 +293,9 @@
 //! * Allocation: [`Scope::alloc`], [`Scope::alloc_filled`],
 //!   [`Scope::alloc_with`], [`Scope::alloc_from_slice`],
 //!   [`Scope::alloc_uninit`], [`Scope::try_alloc`], [`Scope::alloc_ptr`].
-//! * Arrays: [`PtrArray`], [`ArrayView`], the [`array`](mod@array) module
-//!   ([`ShapeError`](array::ShapeError), [`Slice`](array::Slice), iterators).
+//! * Arrays: [`PtrArray`], [`ArrayView`], [`Zip`], [`azip!`], the
+//!   [`array`](mod@array) module ([`ShapeError`](array::ShapeError),
+//!   [`Slice`](array::Slice), [`Rank`](array::Rank), iterators).
 //! * Parallel: the [`par`] module, [`par::worker_buffer_stats`].
 //!
 //! The repository's `README.md` maps Bumper.jl's API to these names,
@@ -290,7 +313,7 @@ pub mod buffer;
 pub mod par;
 mod scope;
 
-pub use array::{ArrayView, PtrArray};
+pub use array::{ArrayView, PtrArray, Zip};
 pub use buffer::{AllocBuffer, AllocError, Buffer, BufferStats, Checkpoint, SlabBuffer};
 pub use scope::{
     default_buffer_stats, no_escape, reset_default_buffer, with_buffer, with_default_buffer, Scope,
