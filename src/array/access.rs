@@ -191,46 +191,35 @@ macro_rules! index_impl {
 }
 index_impl!(ArrayView, PtrArray);
 
-impl<'a, T, const N: usize> IntoIterator for ArrayView<'a, T, N> {
-    type Item = &'a T;
-    type IntoIter = Iter<'a, T, N>;
+macro_rules! view_into_iter {
+    ($($ty:ty),*) => {$(
+        impl<'a, T, const N: usize> IntoIterator for $ty {
+            type Item = &'a T;
+            type IntoIter = Iter<'a, T, N>;
 
-    /// The elements in logical row-major order, for `'a`.
-    ///
-    /// ```
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc_from_slice([3], &[1, 2, 3]);
-    ///     let mut total = 0;
-    ///     for x in a.view() {
-    ///         total += x;
-    ///     }
-    ///     assert_eq!(total, 6);
-    /// });
-    /// ```
-    #[inline]
-    fn into_iter(self) -> Iter<'a, T, N> {
-        self.iter()
-    }
+            /// The elements in logical row-major order, for the view's
+            /// lifetime `'a`.
+            ///
+            /// ```
+            /// bumper::no_escape(|s| {
+            ///     let a = s.alloc_from_slice([2, 2], &[1, 2, 3, 4]);
+            ///     let t = a.t();
+            ///     assert_eq!((&t).into_iter().copied().collect::<Vec<_>>(), [1, 3, 2, 4]);
+            ///     let mut total = 0;
+            ///     for x in t {
+            ///         total += x;
+            ///     }
+            ///     assert_eq!(total, 10);
+            /// });
+            /// ```
+            #[inline]
+            fn into_iter(self) -> Iter<'a, T, N> {
+                self.iter()
+            }
+        }
+    )*};
 }
-
-impl<'a, T, const N: usize> IntoIterator for &ArrayView<'a, T, N> {
-    type Item = &'a T;
-    type IntoIter = Iter<'a, T, N>;
-
-    /// The elements in logical row-major order, for `'a`.
-    ///
-    /// ```
-    /// bumper::no_escape(|s| {
-    ///     let a = s.alloc_from_slice([2, 2], &[1, 2, 3, 4]);
-    ///     let t = a.t();
-    ///     assert_eq!((&t).into_iter().copied().collect::<Vec<_>>(), [1, 3, 2, 4]);
-    /// });
-    /// ```
-    #[inline]
-    fn into_iter(self) -> Iter<'a, T, N> {
-        self.iter()
-    }
-}
+view_into_iter!(ArrayView<'a, T, N>, &ArrayView<'a, T, N>);
 
 impl<'r, T, const N: usize> IntoIterator for &'r PtrArray<'_, T, N> {
     type Item = &'r T;
