@@ -326,3 +326,235 @@ fn map_in_and_zip_map_in_visit_in_logical_order() {
         assert_eq!(sums[[3, 2]], 23 + 300);
     });
 }
+
+// ---- more concrete cases ------------------------------------------------------------
+
+#[test]
+#[should_panic(expected = "Zip: shapes [2, 3], [3, 2] do not broadcast together")]
+fn and_panics_naming_both_shapes() {
+    bumper::no_escape(|s| {
+        let a = s.alloc::<f64, 2>([2, 3]);
+        let b = s.alloc::<f64, 2>([3, 2]);
+        let _ = Zip::from(&a).and(&b);
+    });
+}
+
+#[test]
+#[should_panic(expected = "Zip: shapes [4, 1], [4, 5]: producer 0 is written to")]
+fn a_written_producer_is_never_broadcast() {
+    bumper::no_escape(|s| {
+        let mut col = s.alloc::<f64, 2>([4, 1]);
+        let m = s.alloc::<f64, 2>([4, 5]);
+        Zip::from(&mut col).and(&m).for_each(|c, &m| *c += m);
+    });
+}
+
+#[test]
+fn the_sixth_producer_is_checked_and_named() {
+    bumper::no_escape(|s| {
+        let a = s.alloc::<u8, 1>([3]);
+        let b = s.alloc::<u8, 1>([1]);
+        let c = s.alloc::<u8, 1>([2]);
+        let err = Zip::from(&a)
+            .and(&b)
+            .and(&a)
+            .and(&b)
+            .and(&a)
+            .try_and(&c)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Zip: shapes [3], [1], [3], [1], [3], [2] do not broadcast together: per axis, lengths must be equal or 1"
+        );
+        // The crate root re-exports Zip.
+        assert_eq!(bumper::Zip::from(&a).and(&b).shape(), [3]);
+    });
+}
+
+#[test]
+fn three_d_permuted_and_stepped_operands() {
+    bumper::no_escape(|s| {
+        // a[i, j, k] = 100 i + 10 j + k, shape [2, 3, 4].
+        let a = s.alloc_with([2, 3, 4], |[i, j, k]| (100 * i + 10 * j + k) as i32);
+        // p[k, i, j] = a[i, j, k]: shape [4, 2, 3].
+        let p = a.permuted_axes([2, 0, 1]);
+        // q: shape [4, 2, 3] from a [4, 4, 6] array, every other index on
+        // axes 1 and 2, axis 0 reversed.
+        let big = s.alloc_with([4, 4, 6], |[i, j, k]| (1000 * i + 100 * j + k) as i32);
+        let q = big
+            .slice_axis_step(1, .., 2)
+            .slice_axis_step(2, .., 2)
+            .slice_axis_step(0, .., -1);
+        assert_eq!(q.shape(), [4, 2, 3]);
+        // Written through a permuted view of a [2, 3, 4] array.
+        let mut base = s.alloc::<i32, 3>([2, 3, 4]);
+        Zip::from(base.permuted_axes_mut([2, 0, 1]))
+            .and(p)
+            .and(&q)
+            .for_each(|o, &p, &q| *o = q - p);
+        let out = base.permuted_axes([2, 0, 1]);
+        for k in 0..4 {
+            for i in 0..2 {
+                for j in 0..3 {
+                    let pv = (100 * i + 10 * j + k) as i32;
+                    let qv = (1000 * (3 - k) + 100 * (2 * i) + 2 * j) as i32;
+                    assert_eq!(out[[k, i, j]], qv - pv, "at [{k}, {i}, {j}]");
+                }
+            }
+        }
+        assert_eq!(out[[0, 0, 0]], 3000);
+        assert_eq!(out[[3, 1, 2]], 200 + 4 - 123);
+        let collected = Zip::from(&q).and(p).map_collect_in(s, |&q, &p| q - p);
+        assert_eq!(collected.strides(), [6, 3, 1]);
+        assert_eq!(collected.to_vec(), out.to_vec());
+    });
+}
+
+#[test]
+fn a_single_producer_is_walked_in_its_memory_order() {
+    bumper::no_escape(|s| {
+        let a = s.alloc_with([2, 3], |[i, j]| (3 * i + j) as u8);
+        let mut seen = Vec::new();
+        Zip::from(a.t()).for_each(|&x| seen.push(x));
+        assert_eq!(seen, [0, 1, 2, 3, 4, 5]);
+        seen.clear();
+        Zip::from(a.slice_axis_step(1, .., -1)).for_each(|&x| seen.push(x));
+        // Reversed rows are walked backwards: forwards in memory.
+        assert_eq!(seen, [0, 1, 2, 3, 4, 5]);
+    });
+}
+
+#[test]
+fn a_by_value_producer_hands_out_long_lived_references() {
+    bumper::no_escape(|s| {
+        let mut a = s.alloc::<i32, 2>([2, 2]);
+        let mut refs: Vec<&mut i32> = Vec::new();
+        Zip::from(a.view_mut()).for_each(|x| refs.push(x));
+        for (k, r) in refs.into_iter().enumerate() {
+            *r = k as i32 + 1;
+        }
+        assert_eq!(a.to_vec(), [1, 2, 3, 4]);
+        let v = a.view();
+        let mut shared: Vec<&i32> = Vec::new();
+        Zip::from(v).for_each(|x| shared.push(x));
+        assert_eq!(shared, [&1, &2, &3, &4]);
+    });
+}
+
+#[test]
+fn broadcasting_edge_cases() {
+    bumper::no_escape(|s| {
+        // Rank 0: one element, map_collect_in included.
+        let x = s.alloc_filled([], 4_i64);
+        let y = s.alloc_filled([], 5_i64);
+        let z = Zip::from(&x).and(y.view()).map_collect_in(s, |a, b| a * b);
+        assert_eq!(z.shape(), []);
+        assert_eq!(z[[]], 20);
+        assert_eq!(Zip::from(&x).fold(1, |n, &x| n + x), 5);
+        // A 0-length axis broadcast against a 1: the result is empty.
+        let e = s.alloc::<u8, 2>([1, 0]);
+        let col = s.alloc::<u8, 2>([3, 1]);
+        let z = Zip::from(&e).and(&col).map_collect_in(s, |&a, &b| a + b);
+        assert_eq!(z.shape(), [3, 0]);
+        assert_eq!(Zip::from(&col).and(&e).fold(0, |n, _, _| n + 1), 0);
+        // A read producer that is only broadcast, first in the Zip.
+        let one = s.alloc_filled([1, 1], 2_i64);
+        let mut m = s.alloc_with([2, 3], |[i, j]| (3 * i + j) as i64);
+        Zip::from(&one).and(&mut m).for_each(|&o, m| *m *= o);
+        assert_eq!(m.to_vec(), [0, 2, 4, 6, 8, 10]);
+        // Inner axis broadcast (stride 0 in the rows) next to a transposed operand.
+        let col = s.alloc_from_slice([2, 1], &[100_i64, 200]);
+        let t = s.alloc_with([3, 2], |[i, j]| (10 * i + j) as i64);
+        let r = Zip::from(&m).and(&col).and(t.t()).map_collect_in(s, |&m, &c, &t| m + c + t);
+        assert_eq!(r.to_vec(), [100, 112, 124, 207, 219, 231]);
+    });
+}
+
+#[test]
+fn map_collect_in_survives_a_panicking_closure() {
+    bumper::no_escape(|s| {
+        let n = if cfg!(miri) { 10 } else { 1000 };
+        let a = s.alloc_with([n], |[i]| i as u32);
+        let mut calls = 0;
+        let r = catch_unwind(AssertUnwindSafe(|| {
+            Zip::from(&a).map_collect_in(s, |&x| {
+                calls += 1;
+                assert!(x < 5, "stop at {x}");
+                x
+            })
+        }));
+        assert!(r.is_err());
+        assert_eq!(calls, 6);
+        // The scope is still usable and the next allocation is fine.
+        let b = Zip::from(&a).map_collect_in(s, |&x| x * 2);
+        assert_eq!(b[[n - 1]], 2 * (n as u32 - 1));
+    });
+}
+
+#[test]
+fn fold_sees_every_position_once() {
+    bumper::no_escape(|s| {
+        let a = s.alloc_with([3, 4], |[i, j]| (4 * i + j) as u64);
+        let b = s.alloc_with([4, 3], |[i, j]| (3 * i + j) as u64);
+        // Sum of a[i, j] * b[j, i] (b transposed), and the count.
+        let (n, dot) = Zip::from(&a)
+            .and(b.t())
+            .fold((0, 0), |(n, d), &x, &y| (n + 1, d + x * y));
+        let mut expected = 0;
+        for i in 0..3 {
+            for j in 0..4 {
+                expected += (4 * i + j) * (3 * j + i);
+            }
+        }
+        assert_eq!((n, dot), (12, expected));
+    });
+}
+
+#[test]
+fn azip_with_six_items_and_a_trailing_comma() {
+    bumper::no_escape(|s| {
+        let a = s.alloc_from_slice([2], &[1_i32, 2]);
+        let b = s.alloc_from_slice([2], &[10_i32, 20]);
+        let c = s.alloc_filled([1], 100_i32);
+        let mut out = s.alloc::<i32, 1>([2]);
+        let mut log = s.alloc::<i32, 1>([2]);
+        azip!((o in &mut out, l in log.view_mut(), &a in &a, &b in b.view(), &c in &c, &d in &a,) {
+            *o = a + b + c + d;
+            *l = -*o;
+        });
+        assert_eq!(out.to_vec(), [112, 124]);
+        assert_eq!(log.to_vec(), [-112, -124]);
+    });
+}
+
+#[cfg(feature = "rayon")]
+#[test]
+fn par_for_each_matches_for_each_on_300x300() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let side = if cfg!(miri) { 12 } else { 300 };
+    bumper::no_escape(|s| {
+        let x = s.alloc_with([side, side], |[i, j]| (i * side + j) as f64);
+        let col = s.alloc_with([side, 1], |[i, _]| i as f64);
+        let mut serial = s.alloc::<f64, 2>([side, side]);
+        let mut par_t = s.alloc::<f64, 2>([side, side]);
+        Zip::from(&mut serial)
+            .and(&x)
+            .and(x.t())
+            .and(&col)
+            .for_each(|y, &x, &xt, &c| *y = 2.0 * x - xt + c);
+        let calls = AtomicUsize::new(0);
+        // The written producer is a transposed by-value view: the split
+        // follows its memory, the results land in the same places.
+        Zip::from(par_t.t_mut())
+            .and(x.t())
+            .and(&x)
+            .and(col.t())
+            .par_for_each(|y, &xt, &x, &c| {
+                calls.fetch_add(1, Ordering::Relaxed);
+                *y = 2.0 * xt - x + c;
+            });
+        assert_eq!(calls.load(Ordering::Relaxed), side * side);
+        assert_eq!(par_t, serial);
+        assert_eq!(serial[[2, 5]], 2.0 * (2 * side + 5) as f64 - (5 * side + 2) as f64 + 2.0);
+    });
+}

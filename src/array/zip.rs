@@ -26,6 +26,19 @@ mod private {
 /// An array [`Zip`] can walk: an [`ArrayView`] (its items are `&'a T`) or a
 /// [`PtrArray`] (items `&'a mut T`). Sealed; [`IntoNdProducer`] says what
 /// converts into one.
+///
+/// ```
+/// use bumper::array::NdProducer;
+///
+/// fn item_of<P: NdProducer<2>>(_: &P) -> &'static str {
+///     core::any::type_name::<P::Item>()
+/// }
+/// bumper::no_escape(|s| {
+///     let mut a = s.alloc::<f32, 2>([2, 2]);
+///     assert_eq!(item_of(&a.view()), "&f32");
+///     assert_eq!(item_of(&a.view_mut()), "&mut f32");
+/// });
+/// ```
 pub trait NdProducer<const N: usize>: private::Sealed {
     /// The element type.
     type Elem;
@@ -157,7 +170,9 @@ impl<'a, T, const N: usize> IntoNdProducer<N> for PtrArray<'a, T, N> {
 ///
 /// Elements are visited in memory order (not necessarily row-major): the
 /// inner loop runs along the axis with the smallest strides summed over the
-/// producers, and contiguous operands are walked as flat loops.
+/// producers, an axis along which those strides sum to a negative number is
+/// walked backwards (forwards in memory), and contiguous operands are
+/// walked as flat loops.
 ///
 /// ```
 /// use bumper::array::Zip;
@@ -213,6 +228,35 @@ fn joint_shape<const N: usize>(
         return Err(error(Some(k)));
     }
     Ok(full)
+}
+
+/// Flips the axes (longer than 1) along which the strides of the `K`
+/// layouts sum to a negative number: their strides change sign, and the
+/// returned element offsets move each layout's start to index `len - 1` of
+/// every flipped axis, so the same elements are walked forwards. For an
+/// empty shape nothing is flipped (and the offsets are 0); otherwise each
+/// offset is that of an element of its layout.
+fn flip_reversed_axes<const K: usize, const N: usize>(
+    shape: &[usize; N],
+    strides: &mut [[isize; N]; K],
+) -> [isize; K] {
+    let mut shift = [0isize; K];
+    if layout::len_of(shape) == 0 {
+        return shift;
+    }
+    for axis in 0..N {
+        let total = strides
+            .iter()
+            .fold(0isize, |t, s| t.saturating_add(s[axis]));
+        if shape[axis] > 1 && total < 0 {
+            for k in 0..K {
+                // Index `len - 1` is in bounds, so this is an element distance.
+                shift[k] += strides[k][axis] * (shape[axis] - 1) as isize;
+                strides[k][axis] = -strides[k][axis];
+            }
+        }
+    }
+    shift
 }
 
 #[cold]
@@ -406,13 +450,28 @@ macro_rules! zip_methods {
 
             /// Each producer's pointer and its strides broadcast to the
             /// full shape (0 on the axes where it repeats).
+            ///
+            /// For a memory-order walk, axes along which the producers'
+            /// strides sum to a negative number are flipped (each pointer
+            /// moves to the axis's last index and the strides change sign),
+            /// so reversed operands are walked forwards in memory and
+            /// reversed contiguous rows take the flat loop.
             fn walk(&self) -> (($(NonNull<$P::Elem>,)+), [[isize; N]; $K]) {
-                let strides = [$({
+                let mut strides = [$({
                     let (_, shape, strides) = self.parts.$i.layout();
                     layout::broadcast_strides(&self.shape, &shape, &strides)
                         .expect("checked when the producer was added")
                 }),+];
-                (($(self.parts.$i.layout().0,)+), strides)
+                let shift = match self.order {
+                    Order::Memory => flip_reversed_axes(&self.shape, &mut strides),
+                    Order::Logical => [0; $K],
+                };
+                let ptrs = ($(
+                    // SAFETY: `shift[k]` is 0 or the offset of an element
+                    // of producer `k` (`flip_reversed_axes`).
+                    unsafe { self.parts.$i.layout().0.offset(shift[$i]) },
+                )+);
+                (ptrs, strides)
             }
 
             /// The traversal: rows from `for_each_row`, each a flat loop.
