@@ -526,35 +526,3 @@ fn azip_with_six_items_and_a_trailing_comma() {
         assert_eq!(log.to_vec(), [-112, -124]);
     });
 }
-
-#[cfg(feature = "rayon")]
-#[test]
-fn par_for_each_matches_for_each_on_300x300() {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let side = if cfg!(miri) { 12 } else { 300 };
-    bumper::no_escape(|s| {
-        let x = s.alloc_with([side, side], |[i, j]| (i * side + j) as f64);
-        let col = s.alloc_with([side, 1], |[i, _]| i as f64);
-        let mut serial = s.alloc::<f64, 2>([side, side]);
-        let mut par_t = s.alloc::<f64, 2>([side, side]);
-        Zip::from(&mut serial)
-            .and(&x)
-            .and(x.t())
-            .and(&col)
-            .for_each(|y, &x, &xt, &c| *y = 2.0 * x - xt + c);
-        let calls = AtomicUsize::new(0);
-        // The written producer is a transposed by-value view: the split
-        // follows its memory, the results land in the same places.
-        Zip::from(par_t.t_mut())
-            .and(x.t())
-            .and(&x)
-            .and(col.t())
-            .par_for_each(|y, &xt, &x, &c| {
-                calls.fetch_add(1, Ordering::Relaxed);
-                *y = 2.0 * xt - x + c;
-            });
-        assert_eq!(calls.load(Ordering::Relaxed), side * side);
-        assert_eq!(par_t, serial);
-        assert_eq!(serial[[2, 5]], 2.0 * (2 * side + 5) as f64 - (5 * side + 2) as f64 + 2.0);
-    });
-}
