@@ -5,7 +5,9 @@
 //! * `axpb/ndarray`: the same with ndarray's `Zip`;
 //! * `axpb/slice_loop`: `for ((y, x), b) in y.iter_mut().zip(x).zip(b)`;
 //! * `axpb_t/…`: the same with `y` a transposed 100×100 view (x and b
-//!   row-major), so one side walks strided.
+//!   row-major), so one side walks strided;
+//! * `axpb_rev/…`: all three reversed (stride -1), 1e4;
+//! * `axpb_col/…`: 100×100 with `b` a broadcast [100, 1] column.
 //!
 //! Run with `cargo bench --bench zip`; compare the `time:` lines.
 
@@ -82,6 +84,46 @@ fn zip(c: &mut Criterion) {
                 .and(black_box(&nx2))
                 .and(black_box(&nb2))
                 .for_each(|y, &x, &b| *y = 2.0 * x + b)
+        })
+    });
+
+    // `y = 2 x + b` with every operand reversed (1e4, stride -1): the walk
+    // flips the axis, so this is the contiguous loop again.
+    g.bench_function(BenchmarkId::new("axpb_rev/bumper", N), |bch| {
+        bch.iter(|| {
+            Zip::from(black_box(&mut y).slice_axis_step_mut(0, .., -1))
+                .and(black_box(&x).slice_axis_step(0, .., -1))
+                .and(black_box(&b).slice_axis_step(0, .., -1))
+                .for_each(|y, &x, &b| *y = 2.0 * x + b)
+        })
+    });
+    g.bench_function(BenchmarkId::new("axpb_rev/ndarray", N), |bch| {
+        bch.iter(|| {
+            ndarray::Zip::from(black_box(&mut ny).slice_mut(ndarray::s![..;-1]))
+                .and(black_box(&nx).slice(ndarray::s![..;-1]))
+                .and(black_box(&nb).slice(ndarray::s![..;-1]))
+                .for_each(|y, &x, &b| *y = 2.0 * x + b)
+        })
+    });
+
+    // `y = 2 x + c` with `c` a [100, 1] column broadcast along the rows
+    // (stride 0 in the inner loop).
+    let col = buf.alloc_with([SIDE, 1], |[i, _]| value(i));
+    g.bench_function(BenchmarkId::new("axpb_col/bumper", N), |bch| {
+        bch.iter(|| {
+            Zip::from(black_box(&mut y2))
+                .and(black_box(&x2))
+                .and(black_box(&col))
+                .for_each(|y, &x, &c| *y = 2.0 * x + c)
+        })
+    });
+    let ncol = ndarray::Array2::from_shape_fn((SIDE, 1), |(i, _)| value(i));
+    g.bench_function(BenchmarkId::new("axpb_col/ndarray", N), |bch| {
+        bch.iter(|| {
+            ndarray::Zip::from(black_box(&mut ny2))
+                .and(black_box(&nx2))
+                .and_broadcast(black_box(&ncol))
+                .for_each(|y, &x, &c| *y = 2.0 * x + c)
         })
     });
     g.finish();

@@ -308,6 +308,9 @@ fn par_for_each_with_a_transposed_by_value_output() {
             });
         assert_eq!(calls.load(Ordering::Relaxed), side * side);
         assert_eq!(par_t, serial);
-        assert_eq!(serial[[2, 5]], 2.0 * (2 * side + 5) as f64 - (5 * side + 2) as f64 + 2.0);
+        assert_eq!(
+            serial[[2, 5]],
+            2.0 * (2 * side + 5) as f64 - (5 * side + 2) as f64 + 2.0
+        );
     });
 }

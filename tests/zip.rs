@@ -465,7 +465,10 @@ fn broadcasting_edge_cases() {
         // Inner axis broadcast (stride 0 in the rows) next to a transposed operand.
         let col = s.alloc_from_slice([2, 1], &[100_i64, 200]);
         let t = s.alloc_with([3, 2], |[i, j]| (10 * i + j) as i64);
-        let r = Zip::from(&m).and(&col).and(t.t()).map_collect_in(s, |&m, &c, &t| m + c + t);
+        let r = Zip::from(&m)
+            .and(&col)
+            .and(t.t())
+            .map_collect_in(s, |&m, &c, &t| m + c + t);
         assert_eq!(r.to_vec(), [100, 112, 124, 207, 219, 231]);
     });
 }
