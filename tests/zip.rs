@@ -222,13 +222,48 @@ fn azip_forms() {
 
 // ---- property test against a Vec model ------------------------------------------------
 
-/// A rank-2 view of a row-major `rows x cols` array: optionally transposed,
-/// optionally with its columns reversed. `value(i, j)` is its element at
-/// view index `[i, j]`.
+/// How a rank-2 operand of view shape `[rows, cols]` is laid out: its
+/// memory is a row-major array, optionally transposed; along view axis 0
+/// it takes every `step`-th row of `|step| * rows` (a negative step walks
+/// backwards), and its columns are optionally reversed.
 #[derive(Debug, Clone, Copy)]
 struct Layout {
     transposed: bool,
     reversed: bool,
+    step: isize,
+}
+
+impl Layout {
+    /// Rows of the (view-space) array the operand is sliced from.
+    fn base_rows(self, rows: usize) -> usize {
+        self.step.unsigned_abs() * rows
+    }
+
+    /// The physical index of view index `[i, j]`.
+    fn physical(self, rows: usize, cols: usize, i: usize, j: usize) -> (usize, usize) {
+        let j = if self.reversed { cols - 1 - j } else { j };
+        let k = self.step.unsigned_abs();
+        let i = if self.step > 0 {
+            i * k
+        } else {
+            self.base_rows(rows) - 1 - i * k
+        };
+        if self.transposed {
+            (j, i)
+        } else {
+            (i, j)
+        }
+    }
+
+    /// The physical shape of the array the operand is sliced from.
+    fn physical_dims(self, rows: usize, cols: usize) -> [usize; 2] {
+        let r = self.base_rows(rows);
+        if self.transposed {
+            [cols, r]
+        } else {
+            [r, cols]
+        }
+    }
 }
 
 fn config() -> ProptestConfig {
@@ -240,10 +275,16 @@ fn config() -> ProptestConfig {
 }
 
 fn layout() -> impl Strategy<Value = Layout> {
-    (any::<bool>(), any::<bool>()).prop_map(|(transposed, reversed)| Layout {
-        transposed,
-        reversed,
-    })
+    (
+        any::<bool>(),
+        any::<bool>(),
+        prop_oneof![Just(1isize), Just(-1), Just(2), Just(-2)],
+    )
+        .prop_map(|(transposed, reversed, step)| Layout {
+            transposed,
+            reversed,
+            step,
+        })
 }
 
 proptest! {
@@ -261,15 +302,16 @@ proptest! {
         bumper::no_escape(|s| {
             // Each operand is made so that its *view* has shape [rows, cols].
             let make = |l: Layout, seed: i64| {
-                let (r, c) = if l.transposed { (cols, rows) } else { (rows, cols) };
-                let base = s.alloc_with([r, c], |[i, j]| seed + (i * 10 + j) as i64);
+                let base = s.alloc_with(l.physical_dims(rows, cols), |[i, j]| {
+                    seed + (i * 100 + j) as i64
+                });
                 let v = if l.transposed { base.into_view().t() } else { base.into_view() };
+                let v = v.slice_axis_step(0, .., l.step);
                 if l.reversed { v.slice_axis_step(1, .., -1) } else { v }
             };
             let model = |l: Layout, seed: i64, i: usize, j: usize| {
-                let j = if l.reversed { cols - 1 - j } else { j };
-                let (i, j) = if l.transposed { (j, i) } else { (i, j) };
-                seed + (i * 10 + j) as i64
+                let (i, j) = l.physical(rows, cols, i, j);
+                seed + (i * 100 + j) as i64
             };
             let a = make(la, 1000);
             // b: either the full shape or a broadcast row / column.
@@ -280,9 +322,10 @@ proptest! {
                 2 if cols > 0 => b_full.slice_axis(1, 0..1),
                 _ => b_full,
             };
-            let (yr, yc) = if ly.transposed { (cols, rows) } else { (rows, cols) };
-            let mut ybase = s.alloc::<i64, 2>([yr, yc]);
-            let mut y = if ly.transposed { ybase.t_mut() } else { ybase.view_mut() };
+            let mut ybase = s.alloc::<i64, 2>(ly.physical_dims(rows, cols));
+            let mut y0 = if ly.transposed { ybase.t_mut() } else { ybase.view_mut() };
+            let mut y1 = y0.slice_axis_step_mut(0, .., ly.step);
+            let mut y = if ly.reversed { y1.slice_axis_step_mut(1, .., -1) } else { y1.view_mut() };
             Zip::from(&mut y).and(&a).and(&b).for_each(|y, &a, &b| *y = 3 * a - b);
             let b_at = |i: usize, j: usize| match bcast {
                 1 if rows > 0 => model(lb, 2000, 0, j),
