@@ -576,7 +576,12 @@ macro_rules! zip_build {
             }
 
             /// A new array in scope `s`, of the full shape and in row-major
-            /// order, holding `f` of the items at each position.
+            /// order, holding `f` of the items at each position. If `f`
+            /// panics, the partly written array is never handed out.
+            ///
+            /// # Panics
+            /// If `s` cannot allocate the array (as
+            /// [`Scope::alloc_uninit`]).
             ///
             /// ```
             /// use bumper::array::Zip;
@@ -634,7 +639,11 @@ where
     F: NdProducer<N>,
 {
     /// A new array in scope `s`, of the full shape and in row-major order,
-    /// holding `f` of the items at each position.
+    /// holding `f` of the items at each position. If `f` panics, the partly
+    /// written array is never handed out.
+    ///
+    /// # Panics
+    /// If `s` cannot allocate the array (as [`Scope::alloc_uninit`]).
     ///
     /// ```
     /// use bumper::array::Zip;
