@@ -492,7 +492,7 @@ macro_rules! zip_methods {
                 let mut acc = Some(init);
                 layout::for_each_row(&shape, [$(&strides[$i]),+], order, |off, st, len| {
                     let mut a = acc.take().expect("the accumulator is put back after each row");
-                    $(let mut $p = ptrs.$i.as_ptr().wrapping_offset(off[$i]);)+
+                    $(let $p = ptrs.$i.as_ptr().wrapping_offset(off[$i]);)+
                     if true $(&& st[$i] == 1)+ {
                         for k in 0..len {
                             // SAFETY: element `k` of a contiguous row of each
@@ -500,12 +500,14 @@ macro_rules! zip_methods {
                             a = f(a, $(unsafe { $P::item($p.add(k)) }),+);
                         }
                     } else {
-                        for _ in 0..len {
-                            // SAFETY: the current element of the row of each
-                            // producer (the function's contract).
-                            a = f(a, $(unsafe { $P::item($p) }),+);
-                            // Past the last element these are not used.
-                            $($p = $p.wrapping_offset(st[$i]);)+
+                        // Indexed rather than stepped pointers: the compiler
+                        // then keeps one induction variable per stride and
+                        // addresses unrolled iterations from it.
+                        for k in 0..len as isize {
+                            // SAFETY: element `k` of the row of each producer
+                            // (the function's contract), so `k * stride` is
+                            // the distance to an element and fits `isize`.
+                            a = f(a, $(unsafe { $P::item($p.offset(k * st[$i])) }),+);
                         }
                     }
                     acc = Some(a);
