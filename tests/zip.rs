@@ -1,9 +1,10 @@
 //! `Zip` and `azip!`: every producer kind, one to six producers, mixed
 //! element types, broadcasting, strided / transposed / reversed operands,
-//! `fold`, `map_collect_in` and the shape errors (`par_for_each` is in
-//! `tests/par.rs`, with the other rayon tests). A
-//! property test compares a three-operand Zip over random strided views
-//! with a `Vec` model (64 cases natively, 3 under Miri).
+//! `fold`, `map_collect_in` and the shape errors; `par_for_each` natively
+//! (its Miri-checked tests are in `tests/par.rs`, with the other rayon
+//! tests). A property test compares a three-operand Zip over random
+//! strided (transposed, stepped, reversed, broadcast) views with a `Vec`
+//! model (64 cases natively, 3 under Miri).
 
 // `&view` arguments are deliberate: they exercise `IntoNdProducer for &ArrayView`.
 #![allow(clippy::needless_borrows_for_generic_args)]
@@ -570,5 +571,31 @@ fn azip_with_six_items_and_a_trailing_comma() {
         });
         assert_eq!(out.to_vec(), [112, 124]);
         assert_eq!(log.to_vec(), [-112, -124]);
+    });
+}
+
+/// `par_for_each` natively; under Miri the rayon suites (tests/par.rs, with
+/// the same check on a transposed output) run with permissive provenance,
+/// which rayon's crossbeam-epoch needs, so this one stays out of Miri.
+#[cfg(all(feature = "rayon", not(miri)))]
+#[test]
+fn par_for_each_matches_for_each_on_300x300() {
+    bumper::no_escape(|s| {
+        let x = s.alloc_with([300, 300], |[i, j]| (i * 300 + j) as f64);
+        let row = s.alloc_with([1, 300], |[_, j]| j as f64);
+        let mut serial = s.alloc::<f64, 2>([300, 300]);
+        let mut par = s.alloc::<f64, 2>([300, 300]);
+        Zip::from(&mut serial)
+            .and(&x)
+            .and(x.t())
+            .and(&row)
+            .for_each(|y, &x, &xt, &r| *y = 2.0 * x - xt + r);
+        Zip::from(&mut par)
+            .and(&x)
+            .and(x.t())
+            .and(&row)
+            .par_for_each(|y, &x, &xt, &r| *y = 2.0 * x - xt + r);
+        assert_eq!(par, serial);
+        assert_eq!(par[[2, 5]], 2.0 * 605.0 - 1502.0 + 5.0);
     });
 }
