@@ -7,7 +7,7 @@
 //! * `vec`: a `Vec<i64>` temporary (one `malloc`/`free` per call);
 //! * `stack`: a `[i64; N]` on the stack, the lower limit;
 //! * `bumpalo`: `alloc_slice_fill_copy` then `reset` (bumpalo has no scopes);
-//! * `bump_scope`: `Bump::scoped` + `alloc_slice_fill`;
+//! * `bump_scope`: `Bump::scoped` + `alloc_slice_fill` (bump-scope 2.x);
 //! * `dyn_stack`: `MemStack::make_with` on a stack made once (dyn-stack's
 //!   scratch frames end with the borrow of the sub-stack).
 //!
@@ -149,7 +149,7 @@ fn nested_bump_scope(bump: &mut bump_scope::Bump, x: &[f64]) -> f64 {
         let carry = if depth == 0 {
             0.0
         } else {
-            b.scoped(|mut inner| level(&mut inner, x, depth - 1))
+            b.scoped(|inner| level(inner, x, depth - 1))
         };
         let arrays = [0, 1, 2, 3].map(|k| {
             let f = level_values(x, carry, k);
@@ -164,7 +164,7 @@ fn nested_bump_scope(bump: &mut bump_scope::Bump, x: &[f64]) -> f64 {
             .map(|a| black_box(&**a).iter().sum::<f64>())
             .sum()
     }
-    bump.scoped(|mut b| level(&mut b, x, 2))
+    bump.scoped(|b| level(b, x, 2))
 }
 
 /// Three levels with `Vec` temporaries.
@@ -203,8 +203,8 @@ fn slab_edge_bumper(buf: &SlabBuffer<EDGE_SLAB>) -> usize {
 
 /// The same on bump-scope with a first chunk of the same size.
 fn slab_edge_bump_scope(bump: &mut bump_scope::Bump) -> usize {
-    bump.scoped(|mut b| {
-        let gap = b.stats().current_chunk().remaining() - EDGE_GAP;
+    bump.scoped(|b| {
+        let gap = b.stats().current_chunk().expect("a chunk").remaining() - EDGE_GAP;
         let _fill = b.alloc_uninit_slice::<u8>(gap);
         let mut total = 0;
         for _ in 0..1000 {
