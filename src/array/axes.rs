@@ -129,14 +129,6 @@ slice_from_range!(
     RangeToInclusive<usize>
 );
 
-#[track_caller]
-fn check_axis<const N: usize>(what: &str, axis: usize) {
-    assert!(
-        axis < N,
-        "{what}: axis {axis} is out of bounds for a rank-{N} array"
-    );
-}
-
 impl<T, const N: usize> RawArray<T, N> {
     #[track_caller]
     pub(crate) fn permuted(self, perm: [usize; N]) -> Self {
@@ -190,13 +182,12 @@ impl<T, const N: usize> RawArray<T, N> {
     #[track_caller]
     pub(crate) fn indexed<const M: usize>(self, axis: usize, i: usize) -> RawArray<T, M> {
         const { assert!(M + 1 == N, "index_axis::<M>: M must be N - 1") };
-        check_axis::<N>("index_axis", axis);
+        layout::check_axis::<N>("index_axis", axis);
         assert!(
             i < self.shape[axis],
             "index_axis: index {i} is out of bounds for axis {axis} of length {}",
             self.shape[axis]
         );
-        let keep = |k: usize| if k < axis { k } else { k + 1 };
         // An array with an empty axis has no elements: its pointer may be
         // dangling, so it must not move.
         let offset = if self.shape.contains(&0) {
@@ -208,8 +199,8 @@ impl<T, const N: usize> RawArray<T, N> {
             // SAFETY: either 0, or `i` is in bounds on `axis` (index 0 on the
             // others) of a non-empty array: the offset of an element.
             ptr: unsafe { self.ptr.offset(offset) },
-            shape: core::array::from_fn(|k| self.shape[keep(k)]),
-            strides: core::array::from_fn(|k| self.strides[keep(k)]),
+            shape: layout::removed(&self.shape, axis),
+            strides: layout::removed(&self.strides, axis),
         }
     }
 
@@ -269,7 +260,7 @@ impl<T, const N: usize> RawArray<T, N> {
 
     #[track_caller]
     pub(crate) fn split(self, axis: usize, i: usize) -> (Self, Self) {
-        check_axis::<N>("split_at", axis);
+        layout::check_axis::<N>("split_at", axis);
         let len = self.shape[axis];
         assert!(
             i <= len,
@@ -294,7 +285,7 @@ fn axis_slices<const N: usize>(
     range: impl RangeBounds<usize>,
     step: isize,
 ) -> [Slice; N] {
-    check_axis::<N>("slice_axis", axis);
+    layout::check_axis::<N>("slice_axis", axis);
     let mut slices = [Slice::from(..); N];
     slices[axis] = Slice::from_bounds(range).step_by(step);
     slices

@@ -15,17 +15,10 @@ use core::fmt;
 use core::marker::PhantomData;
 use core::ptr::NonNull;
 
+use super::layout;
 use super::rank::{OneLess, Rank};
 use super::raw::{Cursor, RawArray};
 use super::{ArrayView, PtrArray};
-
-#[track_caller]
-fn check_axis<const N: usize>(what: &str, axis: usize) {
-    assert!(
-        axis < N,
-        "{what}: axis {axis} is out of bounds for a rank-{N} array"
-    );
-}
 
 /// The items of an axis walk: item `k` (of `count`) starts `k * step`
 /// elements after `ptr` and has layout `shape` / `strides`, except that the
@@ -116,12 +109,11 @@ impl<T, const N: usize> RawArray<T, N> {
     #[track_caller]
     fn axis_steps<const M: usize>(&self, what: &str, axis: usize) -> Steps<T, M> {
         const { assert!(M + 1 == N, "M must be N - 1") };
-        check_axis::<N>(what, axis);
-        let keep = |k: usize| if k < axis { k } else { k + 1 };
+        layout::check_axis::<N>(what, axis);
         Steps::new(
             self,
-            core::array::from_fn(|k| self.shape[keep(k)]),
-            core::array::from_fn(|k| self.strides[keep(k)]),
+            layout::removed(&self.shape, axis),
+            layout::removed(&self.strides, axis),
             self.strides[axis],
             self.shape[axis],
             None,
@@ -131,7 +123,7 @@ impl<T, const N: usize> RawArray<T, N> {
     /// Chunks of `size` indices along `axis`, the last one shorter.
     #[track_caller]
     fn chunk_steps(&self, axis: usize, size: usize) -> Steps<T, N> {
-        check_axis::<N>("axis_chunks_iter", axis);
+        layout::check_axis::<N>("axis_chunks_iter", axis);
         assert!(size > 0, "axis_chunks_iter: the chunk size must not be 0");
         let len = self.shape[axis];
         let count = len.div_ceil(size);
@@ -156,7 +148,7 @@ impl<T, const N: usize> RawArray<T, N> {
     /// Windows of `size` neighbouring indices along `axis`.
     #[track_caller]
     fn window_steps(&self, axis: usize, size: usize) -> Steps<T, N> {
-        check_axis::<N>("axis_windows", axis);
+        layout::check_axis::<N>("axis_windows", axis);
         assert!(size > 0, "axis_windows: the window size must not be 0");
         let len = self.shape[axis];
         let count = (len + 1).saturating_sub(size);
@@ -169,7 +161,7 @@ impl<T, const N: usize> RawArray<T, N> {
     /// length 1), their length and stride.
     #[track_caller]
     fn lane_walk(&self, what: &str, axis: usize) -> (Cursor<T, N>, usize, isize) {
-        check_axis::<N>(what, axis);
+        layout::check_axis::<N>(what, axis);
         let mut starts = *self;
         starts.shape[axis] = 1;
         if self.len() == 0 {

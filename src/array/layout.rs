@@ -37,6 +37,24 @@ pub(crate) fn check_len<const N: usize>(dims: &[usize; N]) -> Result<usize, Shap
     }
 }
 
+/// Panics (at the caller) unless `axis` is an axis of a rank-`N` array;
+/// `what` names the operation in the message.
+#[track_caller]
+pub(crate) fn check_axis<const N: usize>(what: &str, axis: usize) {
+    assert!(
+        axis < N,
+        "{what}: axis {axis} is out of bounds for a rank-{N} array"
+    );
+}
+
+/// `dims` (a shape or strides) without `axis`.
+pub(crate) fn removed<D: Copy, const N: usize, const M: usize>(
+    dims: &[D; N],
+    axis: usize,
+) -> [D; M] {
+    core::array::from_fn(|k| dims[if k < axis { k } else { k + 1 }])
+}
+
 /// Byte size of an array of `T` with shape `dims`.
 ///
 /// Both the element count and the byte size must fit in `isize`, so that

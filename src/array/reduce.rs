@@ -753,19 +753,6 @@ fn add_square<T: Add<Output = T> + Mul<Output = T> + Copy>(a: T, x: T) -> T {
 
 // ---- along an axis -------------------------------------------------------------
 
-#[track_caller]
-fn check_axis<const N: usize>(what: &str, axis: usize) {
-    assert!(
-        axis < N,
-        "{what}: axis {axis} is out of bounds for a rank-{N} array"
-    );
-}
-
-/// `dims` (a shape or strides) without `axis`.
-fn removed<D: Copy, const N: usize, const M: usize>(dims: &[D; N], axis: usize) -> [D; M] {
-    core::array::from_fn(|k| dims[if k < axis { k } else { k + 1 }])
-}
-
 /// Whether `axis` is the innermost axis in memory: longer than 1, with a
 /// smaller stride (in magnitude) than every other axis longer than 1.
 fn innermost<const N: usize>(shape: &[usize; N], strides: &[isize; N], axis: usize) -> bool {
@@ -836,7 +823,7 @@ unsafe fn reduce_axis_into<T: Copy, const N: usize, const M: usize>(
         );
         return;
     }
-    let src_strides: [isize; M] = removed(&src.strides, axis);
+    let src_strides: [isize; M] = layout::removed(&src.strides, axis);
     let (n, step) = (src.shape[axis], src.strides[axis]);
     layout::for_each_row(
         &out.raw.shape,
@@ -1244,8 +1231,8 @@ read_methods! {
         Rank<N>: OneLess<M>,
         T: Copy + Zero + Add<Output = T>,
     {
-        check_axis::<N>("sum_axis", axis);
-        let mut out = s.alloc_filled(removed::<usize, N, M>(&self.raw.shape, axis), T::zero());
+        layout::check_axis::<N>("sum_axis", axis);
+        let mut out = s.alloc_filled(layout::removed::<usize, N, M>(&self.raw.shape, axis), T::zero());
         // SAFETY: a view grants shared, read-only access to its elements;
         // `out` is fresh (no overlap), row-major, of the reduced shape.
         unsafe {
@@ -1285,7 +1272,7 @@ read_methods! {
         Rank<N>: OneLess<M>,
         T: Copy + Zero + Add<Output = T> + Div<Output = T> + FromPrimitive,
     {
-        check_axis::<N>("mean_axis", axis);
+        layout::check_axis::<N>("mean_axis", axis);
         let n = self.raw.shape[axis];
         if n == 0 {
             return None;
@@ -1322,7 +1309,7 @@ read_methods! {
         Rank<N>: OneLess<M>,
         T: Copy + PartialOrd,
     {
-        check_axis::<N>("max_axis", axis);
+        layout::check_axis::<N>("max_axis", axis);
         self.extreme_axis(axis, s, max_nan)
     }
 
@@ -1350,7 +1337,7 @@ read_methods! {
         Rank<N>: OneLess<M>,
         T: Copy + PartialOrd,
     {
-        check_axis::<N>("min_axis", axis);
+        layout::check_axis::<N>("min_axis", axis);
         self.extreme_axis(axis, s, min_nan)
     }
 
