@@ -176,6 +176,26 @@
 //! assert_eq!(y, [3.0, 5.0, 7.0]);
 //! ```
 //!
+//! ## Matrix products on scratch memory
+//! [`linalg::general_mat_mul`] (`C = α·A·B + β·C`), [`linalg::general_mat_vec_mul`]
+//! and the `matmul_in` / `matvec_in` methods take any strides and pack
+//! their operands into a scope nested on the default buffer, so a product
+//! in a hot loop makes no heap allocation once that buffer has grown. The
+//! kernels are picked at run time (AVX-512F, AVX2+FMA or portable for `f32`
+//! and `f64`; a generic one for the integer types), and large products split
+//! over rayon's workers. BENCHMARKS.md compares them with matrixmultiply
+//! and faer.
+//!
+//! ```
+//! bumper::no_escape(|s| {
+//!     let a = s.alloc_with([3, 2], |[i, j]| (i + j) as f64);
+//!     let x = s.alloc_from_slice([2], &[1.0, -1.0]);
+//!     let ata = a.t().matmul_in(&a, s); // 2 × 2, Aᵀ·A
+//!     assert_eq!(ata.to_vec(), [5.0, 8.0, 8.0, 14.0]);
+//!     assert_eq!(ata.matvec_in(&x, s).to_vec(), [-3.0, -6.0]);
+//! });
+//! ```
+//!
 //! ## 4. Parallel: every rayon worker has its own buffer
 //!
 //! With the `rayon` feature (on by default), [`no_escape`] inside a rayon
@@ -296,6 +316,9 @@
 //! * Arrays: [`PtrArray`], [`ArrayView`], [`Zip`], [`azip!`], the
 //!   [`array`](mod@array) module ([`ShapeError`](array::ShapeError),
 //!   [`Slice`](array::Slice), [`Rank`](array::Rank), iterators).
+//! * Matrix products: the [`linalg`] module ([`linalg::general_mat_mul`],
+//!   [`linalg::general_mat_vec_mul`], [`linalg::LinalgScalar`]) and the
+//!   arrays' `matmul_in` / `matvec_in`.
 //! * Parallel: the [`par`] module, [`par::worker_buffer_stats`].
 //!
 //! The repository's `README.md` maps Bumper.jl's API to these names,
@@ -309,6 +332,7 @@
 mod alloc_api;
 pub mod array;
 pub mod buffer;
+pub mod linalg;
 #[cfg(feature = "rayon")]
 pub mod par;
 mod scope;

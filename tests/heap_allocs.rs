@@ -300,3 +300,45 @@ fn slab_edge_loop_on_thread_own_default_buffer() {
         assert_eq!(d, 0);
     });
 }
+
+#[test]
+fn matrix_products_make_no_heap_allocations_after_warm_up() {
+    use bumper::linalg::general_mat_mul;
+    // 1000 products of 64 × 64 (the direct kernel) and 1000 of 120 × 120
+    // whose B has stepped rows (the blocked kernel: packing buffers from a
+    // scope on the default buffer; below the rayon threshold, so on this
+    // thread). Under Miri: 3 of each at 6 × 6, which Miri's tiny blocks
+    // also send through packing.
+    let (reps, small, big) = if cfg!(miri) {
+        (3, 6, 6)
+    } else {
+        (1000, 64, 120)
+    };
+    bumper::no_escape(|s| {
+        let a = s.alloc_with([small, small], |[i, j]| (i + 2 * j) as f64);
+        let b = s.alloc_with([small, small], |[i, j]| (i * j % 7) as f64);
+        let mut c = s.alloc::<f64, 2>([small, small]);
+        let a2 = s.alloc_with([big, big], |[i, j]| ((i + j) % 5) as f64);
+        let wide = s.alloc_with([big, 2 * big], |[i, j]| ((i * j) % 3) as f64);
+        let b2 = wide.slice_axis_step(1, .., 2);
+        let mut c2 = s.alloc::<f64, 2>([big, big]);
+        // Warm-up: the default buffer grows to what the packing needs.
+        general_mat_mul(1.0, &a, &b, 0.0, &mut c);
+        general_mat_mul(1.0, &a2, b2, 0.0, &mut c2);
+        let (want, want2) = (c[[small - 1, 1]], c2[[big - 1, 1]]);
+
+        let ((), allocs, deallocs) = count(|| {
+            for _ in 0..reps {
+                general_mat_mul(1.0, black_box(&a), black_box(&b), 0.0, &mut c);
+                general_mat_mul(1.0, black_box(&a2), black_box(b2), 0.0, &mut c2);
+            }
+        });
+        assert_eq!((c[[small - 1, 1]], c2[[big - 1, 1]]), (want, want2));
+        assert_eq!(
+            (allocs, deallocs),
+            (0, 0),
+            "{reps} products of {small}x{small} and {reps} of {big}x{big} made {allocs} heap allocations \
+             and {deallocs} deallocations"
+        );
+    });
+}

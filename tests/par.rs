@@ -314,3 +314,45 @@ fn par_for_each_with_a_transposed_by_value_output() {
         );
     });
 }
+
+/// The naive product of two `n × n` matrices given by `f`, row-major.
+fn naive_square(
+    n: usize,
+    a: impl Fn(usize, usize) -> i64,
+    b: impl Fn(usize, usize) -> i64,
+) -> Vec<i64> {
+    let mut out = vec![0; n * n];
+    for i in 0..n {
+        for j in 0..n {
+            out[i * n + j] = (0..n).map(|p| a(i, p) * b(p, j)).sum();
+        }
+    }
+    out
+}
+
+#[test]
+fn large_products_split_over_the_workers_and_match() {
+    // Above `PAR_MIN_WORK` (8³ under Miri, 128³ natively), on a 2-worker
+    // pool: the product splits into blocks of C, each worker packing into
+    // its own default buffer; the result must equal the serial one.
+    use bumper::linalg::{general_mat_mul, PAR_MIN_WORK};
+    let n = if cfg!(miri) { 10 } else { 200 };
+    assert!(n * n * n >= PAR_MIN_WORK);
+    let fa = |i: usize, j: usize| ((i * 3 + j) % 7) as i64 - 3;
+    let fb = |i: usize, j: usize| ((i + 5 * j) % 5) as i64;
+    let want = naive_square(n, fa, fb);
+    pool(2).install(|| {
+        bumper::no_escape(|s| {
+            let a = s.alloc_with([n, n], |[i, j]| fa(i, j));
+            let b = s.alloc_with([n, n], |[i, j]| fb(i, j));
+            assert_eq!(a.matmul_in(&b, s).to_vec(), want);
+            // Floats, with a column-major C and a transposed A.
+            let at = s.alloc_with([n, n], |[j, i]| fa(i, j) as f64);
+            let bf = s.alloc_with([n, n], |[i, j]| fb(i, j) as f64);
+            let mut ct = s.alloc_filled([n, n], f64::NAN);
+            general_mat_mul(1.0, at.t(), &bf, 0.0, &mut ct.t_mut());
+            let got: Vec<i64> = ct.t().to_vec().iter().map(|&x| x as i64).collect();
+            assert_eq!(got, want);
+        });
+    });
+}

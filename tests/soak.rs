@@ -276,7 +276,7 @@ impl Walker {
                 900..=999 => break,
                 _ => {}
             }
-            if self.fig.ops % 16 == 0 {
+            if self.fig.ops.is_multiple_of(16) {
                 self.check_buffer();
             }
         }

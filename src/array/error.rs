@@ -85,6 +85,19 @@ pub enum ShapeError {
         /// if that is the problem.
         written: Option<usize>,
     },
+    /// The operands of a matrix product do not fit: `a` must be `m × k`,
+    /// `b` `k × n` (or a vector of `k`), `c` `m × n` (or a vector of `m`).
+    /// Returned by [`try_general_mat_mul`](crate::linalg::try_general_mat_mul),
+    /// [`try_general_mat_vec_mul`](crate::linalg::try_general_mat_vec_mul)
+    /// and the `try_matmul_in` / `try_matvec_in` methods.
+    ProductShapes {
+        /// Shape of the left factor.
+        a: Vec<usize>,
+        /// Shape of the right factor (a matrix or a vector).
+        b: Vec<usize>,
+        /// Shape of the result (a matrix or a vector).
+        c: Vec<usize>,
+    },
 }
 
 /// Formats a shape as `[2, 3]`.
@@ -156,6 +169,14 @@ impl fmt::Display for ShapeError {
                     ),
                 }
             }
+            ShapeError::ProductShapes { a, b, c } => write!(
+                f,
+                "matrix product: a {} times b {} into c {}: a's columns must equal b's rows, \
+                 and c must be [a's rows, b's columns]",
+                Dims(a),
+                Dims(b),
+                Dims(c)
+            ),
         }
     }
 }

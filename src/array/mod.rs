@@ -82,6 +82,7 @@ mod fmt;
 mod iter;
 pub(crate) mod layout;
 mod ops;
+mod products;
 mod ptr_array;
 mod rank;
 mod raw;

@@ -116,6 +116,23 @@ impl<'a, T, const N: usize> From<&'a PtrArray<'_, T, N>> for ArrayView<'a, T, N>
     }
 }
 
+impl<'a, T, const N: usize> From<PtrArray<'a, T, N>> for ArrayView<'a, T, N> {
+    /// Gives up the unique borrow for a shared one, like
+    /// [`PtrArray::into_view`]: lets a freshly allocated array go straight
+    /// where a view is expected.
+    ///
+    /// ```
+    /// bumper::no_escape(|s| {
+    ///     let a = s.alloc_filled([2, 2], 1.0);
+    ///     let c = a.matmul_in(s.alloc_filled([2, 1], 2.0), s);
+    ///     assert_eq!(c.to_vec(), [4.0, 4.0]);
+    /// });
+    /// ```
+    fn from(a: PtrArray<'a, T, N>) -> Self {
+        a.into_view()
+    }
+}
+
 impl<'a, T, const N: usize> From<&ArrayView<'a, T, N>> for ArrayView<'a, T, N> {
     /// Copies the view.
     ///
