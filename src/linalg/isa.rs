@@ -144,16 +144,16 @@ kernel!(f64_avx2: f64, "avx2+fma", ["avx2", "fma"], tile 8 x 6, small [4, 4, 8 x
     lanes 16, fused true, blocks (256, 128, 240));
 #[cfg(target_arch = "x86_64")]
 kernel!(f32_avx2: f32, "avx2+fma", ["avx2", "fma"], tile 16 x 6, small [8, 8, 16 x 6],
-    lanes 32, fused true, blocks (256, 160, 336));
+    lanes 32, fused true, blocks (512, 96, 192));
 
 // x86-64 with AVX-512F: 32 zmm registers, 16 x 12 (f64) or 32 x 12 (f32)
 // accumulators in 24 of them.
 #[cfg(target_arch = "x86_64")]
 kernel!(f64_avx512: f64, "avx512", ["avx512f", "avx2", "fma"], tile 32 x 6, small [4, 8, 16 x 4],
-    lanes 32, fused true, blocks (256, 160, 336));
+    lanes 32, fused true, blocks (512, 96, 192));
 #[cfg(target_arch = "x86_64")]
-kernel!(f32_avx512: f32, "avx512", ["avx512f", "avx2", "fma"], tile 64 x 6, small [8, 16, 32 x 4],
-    lanes 64, fused true, blocks (384, 160, 336));
+kernel!(f32_avx512: f32, "avx512", ["avx512f", "avx2", "fma"], tile 32 x 12, small [8, 16, 32 x 4],
+    lanes 64, fused true, blocks (512, 128, 336));
 
 /// Whether the running CPU has AVX-512F, AVX2 and FMA.
 #[cfg(target_arch = "x86_64")]

@@ -458,13 +458,19 @@ unsafe fn direct_tile<
         // SAFETY: the caller's guarantee.
         let (av, bv) = unsafe {
             let ap = a.offset(off(p, csa));
-            let av: [T; W] = if CONTIGUOUS {
-                ap.cast::<[T; W]>().read_unaligned()
+            let mut av = [T::ZERO; W];
+            if CONTIGUOUS {
+                av = ap.cast::<[T; W]>().read_unaligned();
             } else {
-                core::array::from_fn(|i| *ap.offset(aoff[i]))
-            };
+                for (x, &o) in av.iter_mut().zip(aoff) {
+                    *x = *ap.offset(o);
+                }
+            }
             let bp = b.offset(off(p, rsb));
-            let bv: [T; NB] = core::array::from_fn(|j| *bp.offset(boff[j]));
+            let mut bv = [T::ZERO; NB];
+            for (x, &o) in bv.iter_mut().zip(boff) {
+                *x = *bp.offset(o);
+            }
             (av, bv)
         };
         for j in 0..NB {
