@@ -3,7 +3,10 @@
 
 Usage (after `cargo bench --bench linalg`):
 
-    python3 docs/gemm_chart.py > docs/gemm_gflops.svg     # the chart
+    python3 docs/gemm_chart.py --peak 58.7 > docs/gemm_gflops.svg   # the chart
+                                   # (--peak: the core's f64 GFLOP/s from
+                                   # `cargo run --release --example fma_peak`,
+                                   # drawn as a dashed line; optional)
     python3 docs/gemm_chart.py --table                   # a Markdown table
 
 Reads the middle estimate (`new/estimates.json`: the slope's point
@@ -68,12 +71,11 @@ def table():
         print(f"\nn = 1024 f64: 1 thread {one * 1e3:.1f} ms, 2 threads {two * 1e3:.1f} ms, speedup {one / two:.2f}")
 
 
-def svg():
+def svg(peak):
     w, h, ml, mr, mt, mb = 720, 420, 60, 150, 40, 50
-    groups = [g for g in ["gemm_f64"] if sizes(g)]
     ns = sizes("gemm_f64")
     series = {i: [(n, gflops("gemm_f64", i, n)) for n in ns] for i in IMPLS}
-    top = max((v for s in series.values() for _, v in s if v), default=1.0)
+    top = max([v for s in series.values() for _, v in s if v] + [peak or 0.0], default=1.0)
     top = math.ceil(top / 10) * 10
     lo, hi = math.log2(min(ns)), math.log2(max(ns))
     x = lambda n: ml + (math.log2(n) - lo) / (hi - lo) * (w - ml - mr)
@@ -93,14 +95,20 @@ def svg():
         for n, v in s:
             if v:
                 out.append(f'<circle cx="{x(n):.1f}" cy="{y(v):.1f}" r="3" fill="{COLORS[i]}"/>')
+    if peak:
+        out.append(f'<line x1="{ml}" x2="{w - mr}" y1="{y(peak):.1f}" y2="{y(peak):.1f}" stroke="#555" stroke-dasharray="6,4"/>')
+        out.append(f'<text x="{w - mr + 6}" y="{y(peak) + 4:.1f}" fill="#555">core peak {peak:g}</text>')
     for k, i in enumerate(IMPLS):
-        yy = mt + 20 + 22 * k
+        yy = mt + 60 + 22 * k
         out.append(f'<line x1="{w - mr + 15}" x2="{w - mr + 40}" y1="{yy}" y2="{yy}" stroke="{COLORS[i]}" stroke-width="3"/>')
         out.append(f'<text x="{w - mr + 46}" y="{yy + 4}">{i}</text>')
     out.append("</svg>")
-    _ = groups
     print("\n".join(out))
 
 
 if __name__ == "__main__":
-    table() if "--table" in sys.argv else svg()
+    if "--table" in sys.argv:
+        table()
+    else:
+        args = sys.argv[1:]
+        svg(float(args[args.index("--peak") + 1]) if "--peak" in args else None)
