@@ -85,7 +85,7 @@ mod ops;
 mod products;
 mod ptr_array;
 mod rank;
-mod raw;
+pub(crate) mod raw;
 mod reduce;
 #[cfg(feature = "serde")]
 mod serialize;

@@ -4,6 +4,7 @@
 
 use super::error::ShapeError;
 use super::{ArrayView, PtrArray};
+use crate::linalg::kernel::{Gemm, Gemv};
 use crate::linalg::{self, LinalgScalar};
 use crate::Scope;
 
@@ -70,31 +71,10 @@ read_methods! {
         T: LinalgScalar,
     {
         let b = b.into();
-        let ([m, k], [kb, n]) = (self.raw.shape, b.raw.shape);
-        if k != kb {
-            return Err(ShapeError::ProductShapes {
-                a: vec![m, k],
-                b: vec![kb, n],
-                c: vec![m, n],
-            });
-        }
-        let c = s.alloc_uninit::<T, 2>([m, n]);
-        let g = linalg::kernel::Gemm {
-            m,
-            n,
-            k,
-            alpha: T::ONE,
-            a: self.raw.ptr.as_ptr(),
-            rsa: self.raw.strides[0],
-            csa: self.raw.strides[1],
-            b: b.raw.ptr.as_ptr(),
-            rsb: b.raw.strides[0],
-            csb: b.raw.strides[1],
-            beta: T::ZERO,
-            c: c.raw.ptr.as_ptr().cast::<T>(),
-            rsc: c.raw.strides[0],
-            csc: c.raw.strides[1],
-        };
+        let shape = [self.raw.shape[0], b.raw.shape[1]];
+        linalg::check_product(&self.raw.shape, &b.raw.shape, &shape)?;
+        let c = s.alloc_uninit::<T, 2>(shape);
+        let g = Gemm::new(T::ONE, &self.raw, &b.raw, T::ZERO, c.raw.ptr.as_ptr().cast(), c.raw.strides);
         // SAFETY: `self` and `b` are readable for 'a and 'b, which this
         // call is inside; `c` is fresh, unique, row-major memory for m × n
         // elements. With beta == 0 the product only writes `c`, every
@@ -162,28 +142,10 @@ read_methods! {
         T: LinalgScalar,
     {
         let x = x.into();
-        let [m, k] = self.raw.shape;
-        if x.raw.shape != [k] {
-            return Err(ShapeError::ProductShapes {
-                a: vec![m, k],
-                b: x.raw.shape.to_vec(),
-                c: vec![m],
-            });
-        }
-        let y = s.alloc_uninit::<T, 1>([m]);
-        let g = linalg::kernel::Gemv {
-            m,
-            k,
-            alpha: T::ONE,
-            a: self.raw.ptr.as_ptr(),
-            rsa: self.raw.strides[0],
-            csa: self.raw.strides[1],
-            x: x.raw.ptr.as_ptr(),
-            incx: x.raw.strides[0],
-            beta: T::ZERO,
-            y: y.raw.ptr.as_ptr().cast::<T>(),
-            incy: y.raw.strides[0],
-        };
+        let shape = [self.raw.shape[0]];
+        linalg::check_product(&self.raw.shape, &x.raw.shape, &shape)?;
+        let y = s.alloc_uninit::<T, 1>(shape);
+        let g = Gemv::new(T::ONE, &self.raw, &x.raw, T::ZERO, y.raw.ptr.as_ptr().cast(), y.raw.strides[0]);
         // SAFETY: as in `try_matmul_in`, for the vector `y`.
         unsafe {
             linalg::gemv(g);

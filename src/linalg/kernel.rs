@@ -19,6 +19,7 @@
 use core::cmp::min;
 
 use super::private::Scalar;
+use crate::array::raw::RawArray;
 
 /// A product `C = alpha · A · B + beta · C` in raw form: `A` is `m × k`,
 /// `B` is `k × n`, `C` is `m × n`; element `[i, j]` of a matrix is at
@@ -57,6 +58,63 @@ pub(crate) struct Gemv<T> {
     pub beta: T,
     pub y: *mut T,
     pub incy: isize,
+}
+
+impl<T: Copy> Gemm<T> {
+    /// The product of the arrays `a` (`m × k`) and `b` (`k × n`) into C at
+    /// `c` with strides `cs`. The shapes must fit (see `check_product`).
+    pub(crate) fn new(
+        alpha: T,
+        a: &RawArray<T, 2>,
+        b: &RawArray<T, 2>,
+        beta: T,
+        c: *mut T,
+        cs: [isize; 2],
+    ) -> Self {
+        Gemm {
+            m: a.shape[0],
+            n: b.shape[1],
+            k: a.shape[1],
+            alpha,
+            a: a.ptr.as_ptr(),
+            rsa: a.strides[0],
+            csa: a.strides[1],
+            b: b.ptr.as_ptr(),
+            rsb: b.strides[0],
+            csb: b.strides[1],
+            beta,
+            c,
+            rsc: cs[0],
+            csc: cs[1],
+        }
+    }
+}
+
+impl<T: Copy> Gemv<T> {
+    /// The product of the array `a` (`m × k`) and the vector `x` (`k`)
+    /// into y at `y` with stride `incy`. The shapes must fit.
+    pub(crate) fn new(
+        alpha: T,
+        a: &RawArray<T, 2>,
+        x: &RawArray<T, 1>,
+        beta: T,
+        y: *mut T,
+        incy: isize,
+    ) -> Self {
+        Gemv {
+            m: a.shape[0],
+            k: a.shape[1],
+            alpha,
+            a: a.ptr.as_ptr(),
+            rsa: a.strides[0],
+            csa: a.strides[1],
+            x: x.ptr.as_ptr(),
+            incx: x.strides[0],
+            beta,
+            y,
+            incy,
+        }
+    }
 }
 
 /// Cache blocking of the inner dimension (`kc`), of A's rows (`mc`) and of

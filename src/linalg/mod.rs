@@ -261,30 +261,15 @@ pub fn try_general_mat_mul<'a, 'b, T: LinalgScalar>(
     c: &mut PtrArray<'_, T, 2>,
 ) -> Result<(), ShapeError> {
     let (a, b) = (a.into(), b.into());
-    let ([m, k], [kb, n]) = (a.raw.shape, b.raw.shape);
-    if kb != k || c.raw.shape != [m, n] {
-        return Err(ShapeError::ProductShapes {
-            a: a.raw.shape.to_vec(),
-            b: b.raw.shape.to_vec(),
-            c: c.raw.shape.to_vec(),
-        });
-    }
-    let g = Gemm {
-        m,
-        n,
-        k,
+    check_product(&a.raw.shape, &b.raw.shape, &c.raw.shape)?;
+    let g = Gemm::new(
         alpha,
-        a: a.raw.ptr.as_ptr(),
-        rsa: a.raw.strides[0],
-        csa: a.raw.strides[1],
-        b: b.raw.ptr.as_ptr(),
-        rsb: b.raw.strides[0],
-        csb: b.raw.strides[1],
+        &a.raw,
+        &b.raw,
         beta,
-        c: c.raw.ptr.as_ptr(),
-        rsc: c.raw.strides[0],
-        csc: c.raw.strides[1],
-    };
+        c.raw.ptr.as_ptr(),
+        c.raw.strides,
+    );
     // SAFETY: the shapes fit, so `g` describes the three arrays: `a` and `b`
     // are readable for their lifetimes (which this call is inside), `c` is
     // borrowed uniquely, so it is readable, writable and disjoint from them.
@@ -354,27 +339,15 @@ pub fn try_general_mat_vec_mul<'a, 'x, T: LinalgScalar>(
     y: &mut PtrArray<'_, T, 1>,
 ) -> Result<(), ShapeError> {
     let (a, x) = (a.into(), x.into());
-    let [m, k] = a.raw.shape;
-    if x.raw.shape != [k] || y.raw.shape != [m] {
-        return Err(ShapeError::ProductShapes {
-            a: a.raw.shape.to_vec(),
-            b: x.raw.shape.to_vec(),
-            c: y.raw.shape.to_vec(),
-        });
-    }
-    let g = Gemv {
-        m,
-        k,
+    check_product(&a.raw.shape, &x.raw.shape, &y.raw.shape)?;
+    let g = Gemv::new(
         alpha,
-        a: a.raw.ptr.as_ptr(),
-        rsa: a.raw.strides[0],
-        csa: a.raw.strides[1],
-        x: x.raw.ptr.as_ptr(),
-        incx: x.raw.strides[0],
+        &a.raw,
+        &x.raw,
         beta,
-        y: y.raw.ptr.as_ptr(),
-        incy: y.raw.strides[0],
-    };
+        y.raw.ptr.as_ptr(),
+        y.raw.strides[0],
+    );
     // SAFETY: as in `try_general_mat_mul`.
     unsafe { gemv(g) };
     Ok(())
@@ -390,6 +363,21 @@ pub fn try_general_mat_vec_mul<'a, 'x, T: LinalgScalar>(
 /// ```
 pub fn kernel_name<T: LinalgScalar>() -> &'static str {
     T::kernel().name
+}
+
+/// Whether `a · b` fits into `c`: `a` is `m × k`, `b` is `k` or `k × n`,
+/// `c` is `m` or `m × n` (as many axes as `b`).
+pub(crate) fn check_product(a: &[usize; 2], b: &[usize], c: &[usize]) -> Result<(), ShapeError> {
+    let fits = b[0] == a[1] && c.len() == b.len() && c[0] == a[0] && c[1..] == b[1..];
+    if fits {
+        Ok(())
+    } else {
+        Err(ShapeError::ProductShapes {
+            a: a.to_vec(),
+            b: b.to_vec(),
+            c: c.to_vec(),
+        })
+    }
 }
 
 #[cold]
