@@ -77,6 +77,7 @@ mod access;
 mod approx_eq;
 mod axes;
 mod axis_iter;
+mod cumulative;
 mod error;
 mod fmt;
 mod iter;
@@ -89,6 +90,8 @@ pub(crate) mod raw;
 mod reduce;
 #[cfg(feature = "serde")]
 mod serialize;
+mod shape_ops;
+mod stats;
 mod view;
 mod zip;
 

@@ -533,7 +533,7 @@ fn fold_row<T: Copy, A: Copy>(
 /// # Safety
 /// `raw` satisfies the `RawArray` invariant and nothing writes to its
 /// elements during the call.
-unsafe fn reduce<T: Copy, A: Copy, const N: usize>(
+pub(super) unsafe fn reduce<T: Copy, A: Copy, const N: usize>(
     raw: &RawArray<T, N>,
     id: A,
     step: impl Fn(A, T) -> A + Copy,
@@ -732,7 +732,7 @@ fn is_unordered<T: PartialOrd>(x: &T) -> bool {
 }
 
 #[inline(always)]
-fn add<T: Add<Output = T>>(a: T, b: T) -> T {
+pub(super) fn add<T: Add<Output = T>>(a: T, b: T) -> T {
     a + b
 }
 
@@ -755,7 +755,11 @@ fn add_square<T: Add<Output = T> + Mul<Output = T> + Copy>(a: T, x: T) -> T {
 
 /// Whether `axis` is the innermost axis in memory: longer than 1, with a
 /// smaller stride (in magnitude) than every other axis longer than 1.
-fn innermost<const N: usize>(shape: &[usize; N], strides: &[isize; N], axis: usize) -> bool {
+pub(super) fn innermost<const N: usize>(
+    shape: &[usize; N],
+    strides: &[isize; N],
+    axis: usize,
+) -> bool {
     shape[axis] > 1
         && (0..N).all(|k| {
             k == axis || shape[k] <= 1 || strides[k].unsigned_abs() > strides[axis].unsigned_abs()
