@@ -6,7 +6,8 @@
 //! views (`slice_axis_step`, `permuted_axes`, `broadcast_to`, `reshape`,
 //! `split_at`), each checked in full (shape, strides, `to_vec`, `get` at
 //! every index and just outside, `as_slice`, `as_ptr`, `sum`, `min`, `max`,
-//! `fold`, `dot`, `sum_axis`, `map_in`); `index_axis` to rank 2 and `t`;
+//! `fold`, `dot`, `sum_axis`, `cumsum_axis`, `diff_in`, `argmax`, `argmin`,
+//! `any`, `all`, `map_in`); `index_axis` to rank 2 and `t`;
 //! elementwise operations with broadcasting (`+=`, `-=`, `*=`, `assign`,
 //! `add_in`, and the `try_` forms where the shapes do not fit); and a chain
 //! of `_mut` views ending in a write (`fill`, `map_inplace`, `+=` a scalar,
@@ -107,6 +108,26 @@ fn check_view<const N: usize>(
     let step = |acc: i64, &x: &i64| acc.wrapping_mul(3).wrapping_add(x);
     assert_eq!(v.fold(0, step), values.iter().fold(0, step));
     assert_eq!(v.dot(v), values.iter().map(|x| x * x).sum::<i64>());
+    // Search: the first extreme in row-major order.
+    let first = |better: fn(i64, i64) -> bool| {
+        (0..values.len()).fold(None, |b: Option<usize>, k| match b {
+            Some(b) if !better(values[k], values[b]) => Some(b),
+            _ => Some(k),
+        })
+    };
+    let unravel = |k: usize| -> [usize; N] {
+        let mut idx = [0; N];
+        let mut rest = k;
+        for a in (0..N).rev() {
+            idx[a] = rest % vm.shape[a];
+            rest /= vm.shape[a];
+        }
+        idx
+    };
+    assert_eq!(v.argmax(), first(|x, b| x > b).map(unravel));
+    assert_eq!(v.argmin(), first(|x, b| x < b).map(unravel));
+    assert_eq!(v.any(|&x| x > 3), values.iter().any(|&x| x > 3));
+    assert_eq!(v.all(|&x| x > -3), values.iter().all(|&x| x > -3));
     let mapped = v.map_in(s, |&x| 2 * x + 1);
     assert_eq!(mapped.shape(), v.shape());
     assert_eq!(
@@ -138,6 +159,27 @@ fn check_sum_axis(
         expected.push(total);
     });
     assert_eq!(summed.to_vec(), expected);
+
+    // Cumulative sums and first differences along the same axis.
+    let cum = v.cumsum_axis(axis, s);
+    let diff = v.diff_in(1.min(vm.shape[axis]), axis, s);
+    let mut cum_expected = Vec::new();
+    let mut diff_expected = Vec::new();
+    for_each_index(&vm.shape, |i| {
+        let at = |k: usize| {
+            let mut idx = i.to_vec();
+            idx[axis] = k;
+            data[vm.pos_at(&idx).expect("in bounds")]
+        };
+        cum_expected.push((0..=i[axis]).map(at).sum::<i64>());
+        if i[axis] + 1 < vm.shape[axis] {
+            diff_expected.push(at(i[axis] + 1) - at(i[axis]));
+        }
+    });
+    assert_eq!(cum.to_vec(), cum_expected);
+    if vm.shape[axis] > 0 {
+        assert_eq!(diff.to_vec(), diff_expected);
+    }
 }
 
 /// One step of the read-only view chain; `false` if the step was refused
