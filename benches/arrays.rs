@@ -14,7 +14,13 @@
 //!   fresh `Array` for ndarray);
 //! * `bcast_add_row`: `a += &row`, a 1000×1000 matrix plus a row broadcast
 //!   down its columns (bumper's row has shape `[1, 1000]`, ndarray's
-//!   `(1000,)`).
+//!   `(1000,)`);
+//! * `copy_t`: a copy of a transposed 1000×1000 view, result allocation
+//!   included: bumper's `copy_in` (a standard-layout copy, so a real
+//!   transpose, in a scope) against ndarray's `to_owned()` (which keeps the
+//!   view's column-major layout: one `memcpy` into a fresh `Array`);
+//!   `ndarray_standard` is ndarray's standard-layout copy
+//!   (`as_standard_layout().into_owned()`), the same work as bumper's.
 //!
 //! Group `iteration`, a row-major 1000×1000 `f64` matrix:
 //! * `rows_sum`: `m.rows().map(|r| r.sum())`, the row sums added up;
@@ -170,6 +176,23 @@ fn vs_ndarray(c: &mut Criterion) {
             |bch, m| bch.iter(|| black_box(black_box(m).sum_axis(Axis(axis)))),
         );
     }
+
+    g.bench_with_input(BenchmarkId::new("copy_t/bumper", n), &m, |bch, m| {
+        bch.iter(|| {
+            scratch.no_escape(|s| {
+                let c = black_box(m).t().copy_in(s);
+                black_box(c.as_ptr());
+            })
+        })
+    });
+    g.bench_with_input(BenchmarkId::new("copy_t/ndarray", n), &nm, |bch, m| {
+        bch.iter(|| black_box(black_box(m).t().to_owned()))
+    });
+    g.bench_with_input(
+        BenchmarkId::new("copy_t/ndarray_standard", n),
+        &nm,
+        |bch, m| bch.iter(|| black_box(black_box(m).t().as_standard_layout().into_owned())),
+    );
 
     let mut mm = buf.alloc_with([SIDE, SIDE], |[i, j]| value(i * SIDE + j));
     let row = buf.alloc_with([1, SIDE], |[_, j]| value(j));

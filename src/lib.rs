@@ -312,10 +312,13 @@
 //!   [`default_buffer_stats`], [`reset_default_buffer`].
 //! * Allocation: [`Scope::alloc`], [`Scope::alloc_filled`],
 //!   [`Scope::alloc_with`], [`Scope::alloc_from_slice`],
-//!   [`Scope::alloc_uninit`], [`Scope::try_alloc`], [`Scope::alloc_ptr`].
-//! * Arrays: [`PtrArray`], [`ArrayView`], [`Zip`], [`azip!`], the
+//!   [`Scope::alloc_uninit`], [`Scope::try_alloc`], [`Scope::alloc_ptr`],
+//!   and in either memory order [`Scope::alloc_order`],
+//!   [`Scope::alloc_filled_order`], [`Scope::alloc_uninit_order`].
+//! * Arrays: [`PtrArray`], [`ArrayView`], [`Zip`], [`azip!`], [`s!`], the
 //!   [`array`](mod@array) module ([`ShapeError`](array::ShapeError),
-//!   [`Slice`](array::Slice), [`Rank`](array::Rank), iterators).
+//!   [`Slice`](array::Slice), [`Order`](array::Order),
+//!   [`Rank`](array::Rank), iterators).
 //! * Matrix products: the [`linalg`] module ([`linalg::general_mat_mul`],
 //!   [`linalg::general_mat_vec_mul`], [`linalg::LinalgScalar`]) and the
 //!   arrays' `matmul_in` / `matvec_in`.

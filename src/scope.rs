@@ -14,7 +14,7 @@ use core::marker::PhantomData;
 use core::mem::{self, MaybeUninit};
 use core::ptr::NonNull;
 
-use crate::array::{layout, PtrArray};
+use crate::array::{layout, Order, PtrArray};
 use crate::buffer::bump::{Bump, ScopeMark};
 use crate::buffer::{AllocError, Buffer, BufferStats, Checkpoint, SlabBuffer};
 
@@ -209,6 +209,118 @@ impl<'s> Scope<'s> {
             Ok(a) => a,
             Err(e) => alloc_failed(e),
         }
+    }
+
+    /// An array of shape `dims` in memory order `order` whose elements are
+    /// not initialised yet: [`Order::RowMajor`] is
+    /// [`alloc_uninit`](Scope::alloc_uninit), [`Order::ColumnMajor`] has
+    /// the reversed strides (the first axis fastest, ndarray's `.f()`).
+    ///
+    /// # Panics
+    /// As [`alloc_uninit`](Scope::alloc_uninit).
+    ///
+    /// ```
+    /// use bumper::array::Order;
+    ///
+    /// bumper::no_escape(|s| {
+    ///     let mut a = s.alloc_uninit_order::<u32, 2>([2, 3], Order::ColumnMajor);
+    ///     assert_eq!(a.strides(), [1, 2]);
+    ///     for (k, x) in a.as_slice_memory_order_mut().unwrap().iter_mut().enumerate() {
+    ///         x.write(k as u32);
+    ///     }
+    ///     // SAFETY: all six elements were written.
+    ///     let a = unsafe { a.assume_init() };
+    ///     assert_eq!(a.to_vec(), [0, 2, 4, 1, 3, 5]);
+    /// });
+    /// ```
+    #[track_caller]
+    #[inline(always)]
+    pub fn alloc_uninit_order<T: Copy, const N: usize>(
+        &self,
+        dims: [usize; N],
+        order: Order,
+    ) -> PtrArray<'s, MaybeUninit<T>, N> {
+        match order {
+            Order::RowMajor => self.alloc_uninit(dims),
+            // SAFETY: column-major strides on a fresh contiguous block of
+            // the shape's element count: every index a distinct element.
+            Order::ColumnMajor => unsafe {
+                self.alloc_uninit_with_strides(dims, layout::column_major_strides(&dims))
+            },
+        }
+    }
+
+    /// An array of shape `dims` with the given `strides`, elements not
+    /// initialised; `strides` must be a permutation's row-major strides
+    /// (the same contiguous block, axes in another order).
+    ///
+    /// # Safety
+    /// `strides` are, on every axis longer than 1, the row-major strides of
+    /// `dims` with the axes taken in some order: each index of `dims` then
+    /// addresses a distinct element of a block of `len(dims)` elements.
+    #[track_caller]
+    #[inline(always)]
+    pub(crate) unsafe fn alloc_uninit_with_strides<T: Copy, const N: usize>(
+        &self,
+        dims: [usize; N],
+        strides: [isize; N],
+    ) -> PtrArray<'s, MaybeUninit<T>, N> {
+        let a = self.alloc_uninit::<T, N>(dims);
+        // SAFETY: `a` is a fresh contiguous block of `len(dims)` elements,
+        // ours for 's; the caller's strides address each of them once.
+        unsafe { PtrArray::from_raw(a.raw.ptr, dims, strides) }
+    }
+
+    /// An array of shape `dims` in memory order `order`, filled with
+    /// `T::default()`.
+    ///
+    /// # Panics
+    /// As [`alloc`](Scope::alloc).
+    ///
+    /// ```
+    /// use bumper::array::Order;
+    ///
+    /// bumper::no_escape(|s| {
+    ///     let f = s.alloc_order::<f64, 3>([2, 3, 4], Order::ColumnMajor);
+    ///     assert_eq!(f.strides(), [1, 2, 6]);
+    ///     assert!(!f.is_standard_layout());
+    ///     assert_eq!(s.alloc_order::<f64, 3>([2, 3, 4], Order::RowMajor).strides(), [12, 4, 1]);
+    /// });
+    /// ```
+    #[track_caller]
+    #[inline(always)]
+    pub fn alloc_order<T: Copy + Default, const N: usize>(
+        &self,
+        dims: [usize; N],
+        order: Order,
+    ) -> PtrArray<'s, T, N> {
+        self.alloc_filled_order(dims, T::default(), order)
+    }
+
+    /// An array of shape `dims` in memory order `order` with every element
+    /// equal to `value`.
+    ///
+    /// # Panics
+    /// As [`alloc`](Scope::alloc).
+    ///
+    /// ```
+    /// use bumper::array::Order;
+    ///
+    /// bumper::no_escape(|s| {
+    ///     let a = s.alloc_filled_order([3, 2], 7_i16, Order::ColumnMajor);
+    ///     assert_eq!(a.strides(), [1, 3]);
+    ///     assert_eq!(a.to_vec(), [7; 6]);
+    /// });
+    /// ```
+    #[track_caller]
+    #[inline(always)]
+    pub fn alloc_filled_order<T: Copy, const N: usize>(
+        &self,
+        dims: [usize; N],
+        value: T,
+        order: Order,
+    ) -> PtrArray<'s, T, N> {
+        self.alloc_uninit_order(dims, order).init_filled(value)
     }
 
     /// An array of shape `dims` (row-major) filled with `T::default()`.

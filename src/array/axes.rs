@@ -15,7 +15,13 @@ use super::{ArrayView, PtrArray};
 /// One axis of a multi-axis [`slice`](ArrayView::slice): a range of
 /// indices and a step. Build it from any range (`..`, `1..`, `..4`,
 /// `1..4`, `1..=3`) and add a step with [`step_by`](Slice::step_by); a
-/// negative step walks the range backwards.
+/// negative step walks the range backwards. The [`s!`](crate::s) macro
+/// writes all the axes at once in ndarray's syntax.
+///
+/// Bounds are `usize`, `isize` or `i32`; a negative bound counts from the
+/// end of the axis (`-1` is the last index), as in ndarray. Integer
+/// literals with no other type to go by are `i32`, so `Slice::from(1..-1)`
+/// works as written.
 ///
 /// ```
 /// use bumper::array::Slice;
@@ -25,13 +31,91 @@ use super::{ArrayView, PtrArray};
 ///     let v = a.slice([Slice::from(1..), Slice::from(..).step_by(-2)]);
 ///     assert_eq!(v.shape(), [2, 3]);
 ///     assert_eq!(v.to_vec(), [15, 13, 11, 25, 23, 21]);
+///     // Negative bounds count from the end: columns 1..5.
+///     let inner = a.slice([Slice::from(..), Slice::from(1..-1)]);
+///     assert_eq!(inner.shape(), [3, 4]);
+///     assert_eq!(inner[[0, 0]], 1);
 /// });
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Slice {
-    start: Bound<usize>,
-    end: Bound<usize>,
+    start: Bound<Position>,
+    end: Bound<Position>,
     step: isize,
+}
+
+/// A bound of a [`Slice`]: an index from the start of the axis, or a
+/// distance back from its end (`FromEnd(1)` is the last index; never
+/// `FromEnd(0)`). Two cases rather than one `isize`, so every `usize`
+/// bound stays exact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Position {
+    FromStart(usize),
+    FromEnd(usize),
+}
+
+impl Position {
+    /// The index on an axis of length `len`, or `None` if it would be
+    /// before the start.
+    fn on_axis(self, len: usize) -> Option<usize> {
+        match self {
+            Position::FromStart(i) => Some(i),
+            Position::FromEnd(k) => len.checked_sub(k),
+        }
+    }
+
+    /// The index just after this position on an axis of length `len`
+    /// (for an inclusive end or an exclusive start), or `None` if it
+    /// would be before the start or overflow. `-1` gives `len`, also on an
+    /// empty axis: `..=-1` means "to the end", as in ndarray.
+    fn after_on_axis(self, len: usize) -> Option<usize> {
+        match self {
+            Position::FromStart(i) => i.checked_add(1),
+            Position::FromEnd(k) => len.checked_sub(k - 1),
+        }
+    }
+
+    /// As written in a range: `3`, `-2`.
+    fn text(self) -> String {
+        match self {
+            Position::FromStart(i) => i.to_string(),
+            Position::FromEnd(k) => format!("-{k}"),
+        }
+    }
+
+    /// The position one further on (for an excluded start bound).
+    fn text_plus_one(self) -> String {
+        match self {
+            Position::FromStart(i) => format!("{}", i as u128 + 1),
+            Position::FromEnd(k) => format!("-{}", k as u128 - 1),
+        }
+    }
+}
+
+/// Integer types a [`Slice`] bound may have.
+trait SliceIndex: Copy {
+    fn position(self) -> Position;
+}
+
+impl SliceIndex for usize {
+    fn position(self) -> Position {
+        Position::FromStart(self)
+    }
+}
+
+impl SliceIndex for isize {
+    fn position(self) -> Position {
+        match usize::try_from(self) {
+            Ok(i) => Position::FromStart(i),
+            Err(_) => Position::FromEnd(self.unsigned_abs()),
+        }
+    }
+}
+
+impl SliceIndex for i32 {
+    fn position(self) -> Position {
+        (self as isize).position()
+    }
 }
 
 impl Slice {
@@ -56,24 +140,24 @@ impl Slice {
         Slice { step, ..self }
     }
 
-    fn from_bounds(r: impl RangeBounds<usize>) -> Slice {
+    fn from_bounds<I: SliceIndex>(r: impl RangeBounds<I>) -> Slice {
         Slice {
-            start: r.start_bound().cloned(),
-            end: r.end_bound().cloned(),
+            start: r.start_bound().map(|&i| i.position()),
+            end: r.end_bound().map(|&i| i.position()),
             step: 1,
         }
     }
 
-    /// The range in Rust syntax, for messages: `2..5`, `1..=3`, `..`.
+    /// The range in Rust syntax, for messages: `2..5`, `1..=3`, `..`, `-2..`.
     fn range_text(&self) -> String {
         let start = match self.start {
-            Bound::Included(s) => s.to_string(),
-            Bound::Excluded(s) => format!("{}", s as u128 + 1),
+            Bound::Included(s) => s.text(),
+            Bound::Excluded(s) => s.text_plus_one(),
             Bound::Unbounded => String::new(),
         };
         let end = match self.end {
-            Bound::Included(e) => format!("..={e}"),
-            Bound::Excluded(e) => format!("..{e}"),
+            Bound::Included(e) => format!("..={}", e.text()),
+            Bound::Excluded(e) => format!("..{}", e.text()),
             Bound::Unbounded => "..".to_string(),
         };
         start + &end
@@ -83,13 +167,13 @@ impl Slice {
     #[track_caller]
     fn resolve(&self, axis: usize, len: usize) -> (usize, usize, isize) {
         let start = match self.start {
-            Bound::Included(s) => Some(s),
-            Bound::Excluded(s) => s.checked_add(1),
+            Bound::Included(s) => s.on_axis(len),
+            Bound::Excluded(s) => s.after_on_axis(len),
             Bound::Unbounded => Some(0),
         };
         let end = match self.end {
-            Bound::Included(e) => e.checked_add(1),
-            Bound::Excluded(e) => Some(e),
+            Bound::Included(e) => e.after_on_axis(len),
+            Bound::Excluded(e) => e.on_axis(len),
             Bound::Unbounded => Some(len),
         };
         let (start, end) = match (start, end) {
@@ -111,23 +195,94 @@ impl Slice {
 }
 
 macro_rules! slice_from_range {
-    ($($r:ty),*) => {$(
-        impl From<$r> for Slice {
+    ($($i:ty),*) => {$(
+        impl From<Range<$i>> for Slice {
             /// The indices of the range, step 1.
-            fn from(r: $r) -> Slice {
+            fn from(r: Range<$i>) -> Slice {
+                Slice::from_bounds(r)
+            }
+        }
+        impl From<RangeFrom<$i>> for Slice {
+            /// The indices of the range, step 1.
+            fn from(r: RangeFrom<$i>) -> Slice {
+                Slice::from_bounds(r)
+            }
+        }
+        impl From<RangeTo<$i>> for Slice {
+            /// The indices of the range, step 1.
+            fn from(r: RangeTo<$i>) -> Slice {
+                Slice::from_bounds(r)
+            }
+        }
+        impl From<RangeInclusive<$i>> for Slice {
+            /// The indices of the range, step 1.
+            fn from(r: RangeInclusive<$i>) -> Slice {
+                Slice::from_bounds(r)
+            }
+        }
+        impl From<RangeToInclusive<$i>> for Slice {
+            /// The indices of the range, step 1.
+            fn from(r: RangeToInclusive<$i>) -> Slice {
                 Slice::from_bounds(r)
             }
         }
     )*};
 }
-slice_from_range!(
-    Range<usize>,
-    RangeFrom<usize>,
-    RangeTo<usize>,
-    RangeFull,
-    RangeInclusive<usize>,
-    RangeToInclusive<usize>
-);
+slice_from_range!(usize, isize, i32);
+
+impl From<RangeFull> for Slice {
+    /// Every index, step 1.
+    fn from(_: RangeFull) -> Slice {
+        Slice::from_bounds::<usize>(..)
+    }
+}
+
+/// ndarray's slicing syntax: one range per axis, each with an optional
+/// `;step`, giving the `[Slice; N]` that [`slice`](crate::ArrayView::slice)
+/// and [`slice_mut`](crate::PtrArray::slice_mut) take.
+///
+/// - a negative bound counts from the end of the axis: `1..-1` drops the
+///   first and last index, `-2..` keeps the last two;
+/// - `;step` takes every `step`-th index; a negative step walks the
+///   range backwards from its last index (the range is chosen first, then
+///   walked): `2..5;-1` is indices 4, 3, 2;
+/// - bounds may be any integer expressions of type `usize`, `isize` or
+///   `i32` (plain literals are `i32`), steps are `isize`.
+///
+/// Unlike ndarray's `s!`, every item is a range (a plain index would
+/// change the rank; use [`index_axis`](crate::ArrayView::index_axis)).
+///
+/// # Panics
+/// `slice` panics if a range is out of bounds for its axis (the message
+/// names the range as written, the axis and its length); `s!` panics if a
+/// step is 0.
+///
+/// ```
+/// use bumper::s;
+///
+/// bumper::no_escape(|sc| {
+///     let a = sc.alloc_with([4, 6], |[i, j]| 10 * i + j);
+///     let v = a.slice(s![1..-1, ..;2]);
+///     assert_eq!(v.to_vec(), [10, 12, 14, 20, 22, 24]);
+///     assert_eq!(a.slice(s![-1.., 2..5;-1]).to_vec(), [34, 33, 32]);
+///     assert_eq!(a.slice(s![..=1, -2..]).to_vec(), [4, 5, 14, 15]);
+///
+///     let mut b = sc.alloc::<i32, 2>([3, 3]);
+///     b.slice_mut(s![.., ..;2]).fill(1);
+///     assert_eq!(b.to_vec(), [1, 0, 1, 1, 0, 1, 1, 0, 1]);
+/// });
+/// ```
+#[macro_export]
+macro_rules! s {
+    ($($range:expr $(; $step:expr)?),* $(,)?) => {
+        [$({
+            // `1..-1` is a valid slice, not the empty range clippy takes it for.
+            #[allow(clippy::reversed_empty_ranges)]
+            let range = $range;
+            $crate::array::Slice::from(range) $(.step_by($step))?
+        }),*]
+    };
+}
 
 impl<T, const N: usize> RawArray<T, N> {
     #[track_caller]
@@ -287,7 +442,7 @@ fn axis_slices<const N: usize>(
 ) -> [Slice; N] {
     layout::check_axis::<N>("slice_axis", axis);
     let mut slices = [Slice::from(..); N];
-    slices[axis] = Slice::from_bounds(range).step_by(step);
+    slices[axis] = Slice::from_bounds::<usize>(range).step_by(step);
     slices
 }
 

@@ -13,7 +13,7 @@
 
 use core::ops::{Add, Mul, Sub};
 
-use super::layout::{self, Order};
+use super::layout::{self, Traversal};
 use super::raw::RawArray;
 use super::reduce::innermost;
 use super::{ArrayView, PtrArray};
@@ -48,7 +48,7 @@ unsafe fn scan<T, const N: usize>(
         layout::for_each_row(
             &others,
             [&x.strides, &y.strides],
-            Order::Memory,
+            Traversal::Memory,
             |[xo, yo], [xr, yr], len| {
                 // `len` lanes: lane `r` starts at `xo + r · xr` / `yo + r · yr`.
                 let mut r = 0;
@@ -83,7 +83,7 @@ unsafe fn scan<T, const N: usize>(
         layout::for_each_row(
             &others,
             [&x.strides, &y.strides],
-            Order::Memory,
+            Traversal::Memory,
             |[xo, yo], [xr, yr], len| {
                 // SAFETY: row elements j < len at index k along `axis` (and
                 // k - 1 for `prev`) are elements of the arrays.

@@ -86,6 +86,49 @@ pub(crate) fn row_major_strides<const N: usize>(dims: &[usize; N]) -> [isize; N]
     strides
 }
 
+/// Column-major strides for `dims` (Fortran order, ndarray's `.f()`):
+/// `[1, d0, d0*d1, ...]`, the row-major strides of the reversed shape.
+///
+/// Only called for shapes whose element count fits in `isize`.
+#[inline(always)]
+pub(crate) fn column_major_strides<const N: usize>(dims: &[usize; N]) -> [isize; N] {
+    let mut strides = [0isize; N];
+    let mut acc = 1usize;
+    for axis in 0..N {
+        strides[axis] = acc as isize;
+        acc = acc.wrapping_mul(dims[axis]);
+    }
+    strides
+}
+
+/// Strides for a fresh allocation of `shape` whose axes lie in memory in
+/// the same order as in a layout with `strides`, if that layout fills one
+/// contiguous block ([`memory_block`]); all positive (a reversed axis is
+/// not kept reversed). `None` if the layout is not one block; row-major
+/// strides for an empty shape.
+///
+/// Axes longer than 1 get the absolute value of their stride (in a block
+/// those are exactly the products of the shorter axes' lengths); axes of
+/// length 1 are never stepped and get their row-major stride, so a
+/// standard layout gives exactly [`row_major_strides`].
+pub(crate) fn same_order_strides<const N: usize>(
+    shape: &[usize; N],
+    strides: &[isize; N],
+) -> Option<[isize; N]> {
+    let mut out = row_major_strides(shape);
+    if len_of(shape) == 0 {
+        return Some(out);
+    }
+    memory_block(shape, strides)?;
+    for axis in 0..N {
+        if shape[axis] > 1 {
+            // In a block, |stride| is at most the element count: it fits.
+            out[axis] = strides[axis].unsigned_abs() as isize;
+        }
+    }
+    Some(out)
+}
+
 /// Steps a row-major multi-index forward by one element (the last axis
 /// fastest). Past the last element it wraps to all zeros.
 #[inline]
@@ -134,9 +177,10 @@ pub(crate) fn offset_of<const N: usize>(
     Some(off)
 }
 
-/// Which order [`for_each_row`] visits elements in.
+/// Which order [`for_each_row`] visits elements in (a walk order; the
+/// memory layout of an allocation is the public [`Order`](super::Order)).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Order {
+pub(crate) enum Traversal {
     /// Logical row-major order (the last axis fastest).
     Logical,
     /// Any order, chosen for speed: axes sorted by the sum of the layouts'
@@ -157,7 +201,7 @@ pub(crate) enum Order {
 pub(crate) fn for_each_row<const K: usize, const N: usize>(
     shape: &[usize; N],
     strides: [&[isize; N]; K],
-    order: Order,
+    order: Traversal,
     mut f: impl FnMut([isize; K], [isize; K], usize),
 ) {
     if shape.contains(&0) {
@@ -172,7 +216,7 @@ pub(crate) fn for_each_row<const K: usize, const N: usize>(
             n += 1;
         }
     }
-    if order == Order::Memory && K > 0 {
+    if order == Traversal::Memory && K > 0 {
         // Largest total stride (over all layouts) outermost, so the inner
         // loop is contiguous in as many layouts as possible (for one
         // layout: its memory order). Axes along which every layout repeats
@@ -358,7 +402,7 @@ mod tests {
     fn rows<const K: usize, const N: usize>(
         shape: [usize; N],
         strides: [[isize; N]; K],
-        order: Order,
+        order: Traversal,
     ) -> Vec<([isize; K], [isize; K], usize)> {
         let mut out = vec![];
         let refs: [&[isize; N]; K] = core::array::from_fn(|k| &strides[k]);
@@ -370,33 +414,50 @@ mod tests {
     fn rows_merge_contiguous_axes() {
         // Row-major 2x3x4: one row of 24.
         assert_eq!(
-            rows([2, 3, 4], [[12, 4, 1]], Order::Logical),
+            rows([2, 3, 4], [[12, 4, 1]], Traversal::Logical),
             [([0], [1], 24)]
         );
         // Transposed 2x3 (strides [1, 2]): logical order walks columns...
         assert_eq!(
-            rows([2, 3], [[1, 2]], Order::Logical),
+            rows([2, 3], [[1, 2]], Traversal::Logical),
             [([0], [2], 3), ([1], [2], 3)]
         );
         // ...memory order makes it one contiguous row.
-        assert_eq!(rows([2, 3], [[1, 2]], Order::Memory), [([0], [1], 6)]);
+        assert_eq!(rows([2, 3], [[1, 2]], Traversal::Memory), [([0], [1], 6)]);
         // A broadcast axis goes outermost in memory order.
         assert_eq!(
-            rows([3, 2], [[1, 0]], Order::Memory),
+            rows([3, 2], [[1, 0]], Traversal::Memory),
             [([0], [1], 3), ([0], [1], 3)]
         );
         // A broadcast row (stride 0 on axis 0) next to a full array.
         assert_eq!(
-            rows([2, 3], [[3, 1], [0, 1]], Order::Logical),
+            rows([2, 3], [[3, 1], [0, 1]], Traversal::Logical),
             [([0, 0], [1, 1], 3), ([3, 0], [1, 1], 3)]
         );
         // Length-1 axes are skipped; rank 0 is one element.
         assert_eq!(
-            rows([1, 5, 1], [[5, 1, 1]], Order::Logical),
+            rows([1, 5, 1], [[5, 1, 1]], Traversal::Logical),
             [([0], [1], 5)]
         );
-        assert_eq!(rows::<1, 0>([], [[]], Order::Logical), [([0], [0], 1)]);
-        assert!(rows([3, 0], [[1, 1]], Order::Logical).is_empty());
+        assert_eq!(rows::<1, 0>([], [[]], Traversal::Logical), [([0], [0], 1)]);
+        assert!(rows([3, 0], [[1, 1]], Traversal::Logical).is_empty());
+    }
+
+    #[test]
+    fn orders_of_fresh_allocations() {
+        assert_eq!(column_major_strides(&[2, 3, 4]), [1, 2, 6]);
+        assert_eq!(column_major_strides::<0>(&[]), []);
+        // A standard layout keeps row-major strides, length-1 axes included.
+        assert_eq!(same_order_strides(&[2, 1, 3], &[3, 99, 1]), Some([3, 3, 1]));
+        // Transposed and reversed: the same axis order, positive strides.
+        assert_eq!(same_order_strides(&[3, 2], &[1, 3]), Some([1, 3]));
+        assert_eq!(same_order_strides(&[3, 2], &[-1, 3]), Some([1, 3]));
+        assert_eq!(same_order_strides(&[2, 3], &[-3, -1]), Some([3, 1]));
+        // Not one block: strided or broadcast.
+        assert_eq!(same_order_strides(&[2, 3], &[6, 1]), None);
+        assert_eq!(same_order_strides(&[2, 3], &[0, 1]), None);
+        // Empty: row-major.
+        assert_eq!(same_order_strides(&[0, 3], &[9, -9]), Some([3, 1]));
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! mutable) and [`ArrayView`] (shared, read-only, `Copy`).
 //!
 //! Shapes are `[usize; N]`, strides are signed element distances
-//! (`[isize; N]`), and every allocation is row-major (C order). Both types
+//! (`[isize; N]`), and allocations are row-major (C order) unless they ask
+//! for another [`Order`]. Both types
 //! wrap one raw core (pointer, shape, strides); the lifetime says how long
 //! the memory lives: a scope's `'s` for arrays from a scope.
 //!
@@ -41,7 +42,9 @@
 //! (the pointer core), `view` / `ptr_array` (the two types), `access`
 //! (shape queries, element access and iteration on both), `rank` (rank
 //! arithmetic), `axes` (views
-//! without copying: transpose, slices, broadcasting), `ops` (elementwise
+//! without copying: transpose, slices and the [`s!`](crate::s) macro,
+//! broadcasting), `memory_order` (row- or column-major allocations, layout
+//! queries, `copy_in`), `ops` (elementwise
 //! operations and operators), `reduce` (sums and other reductions), `iter`,
 //! `fmt` (Debug, Display, equality), and behind features `approx_eq` and
 //! `serialize`.
@@ -82,6 +85,7 @@ mod error;
 mod fmt;
 mod iter;
 pub(crate) mod layout;
+mod memory_order;
 mod ops;
 mod products;
 mod ptr_array;
@@ -99,6 +103,7 @@ pub use axes::Slice;
 pub use axis_iter::{AxisIter, AxisIterMut, Lanes, LanesMut};
 pub use error::ShapeError;
 pub use iter::{IndexedIter, Iter, IterMut};
+pub use memory_order::Order;
 pub use ptr_array::PtrArray;
 pub use rank::{OneLess, OneMore, Rank};
 #[cfg(feature = "serde")]

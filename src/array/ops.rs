@@ -11,6 +11,7 @@
 //! right-hand side to broadcast to the left-hand shape; operations that
 //! produce a new array take the broadcast of both shapes.
 
+use core::mem::MaybeUninit;
 use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Sub, SubAssign};
 
 use super::error::ShapeError;
@@ -24,6 +25,30 @@ fn incompatible<const N: usize>(left: &[usize; N], right: &[usize; N]) -> ShapeE
     ShapeError::Incompatible {
         left: left.to_vec(),
         right: right.to_vec(),
+    }
+}
+
+/// An uninitialised array of `shape` for the result of an elementwise
+/// operation on inputs of that shape with the given strides: in their
+/// memory order if every one of them fills a contiguous block with the
+/// same order of axes ([`layout::same_order_strides`]), else row-major.
+#[track_caller]
+fn alloc_like<'s, U: Copy, const N: usize>(
+    s: &Scope<'s>,
+    shape: [usize; N],
+    inputs: &[&[isize; N]],
+) -> PtrArray<'s, MaybeUninit<U>, N> {
+    let mut orders = inputs
+        .iter()
+        .map(|strides| layout::same_order_strides(&shape, strides));
+    let first = orders.next().flatten();
+    match first {
+        Some(strides) if orders.all(|o| o == Some(strides)) => {
+            // SAFETY: `same_order_strides` gives the row-major strides of
+            // `shape` with the axes in some order.
+            unsafe { s.alloc_uninit_with_strides(shape, strides) }
+        }
+        _ => s.alloc_uninit(shape),
     }
 }
 
@@ -154,11 +179,24 @@ read_methods! {
     /// A new array in scope `s`, of the same shape, with `f` applied to each
     /// element (visited in logical row-major order).
     ///
+    /// The result keeps the memory order of `self` when `self` fills one
+    /// contiguous block in some order of its axes (as ndarray's `map`
+    /// does): a transposed or column-major input gives a column-major
+    /// result, a standard one a standard one. Reversed axes are not kept
+    /// (the result's strides are positive). Any other layout (strided,
+    /// broadcast) gives a row-major result.
+    ///
+    /// # Panics
+    /// If `s` cannot allocate the array (as [`Scope::alloc_uninit`]).
+    ///
     /// ```
     /// bumper::no_escape(|s| {
     ///     let a = s.alloc_with([2, 2], |[i, j]| (2 * i + j) as i32);
     ///     let sq = a.view().t().map_in(s, |x| x * x);
     ///     assert_eq!(sq.to_vec(), [0, 4, 1, 9]);
+    ///     assert_eq!(sq.strides(), [1, 2]); // column-major, like `a.t()`
+    ///     let every_other = a.slice(bumper::s![.., ..;2]).map_in(s, |x| x + 1);
+    ///     assert!(every_other.is_standard_layout());
     /// });
     /// ```
     #[track_caller]
@@ -167,7 +205,7 @@ read_methods! {
         s: &Scope<'s>,
         mut f: impl FnMut(&T) -> U,
     ) -> PtrArray<'s, U, N> {
-        let mut out = s.alloc_uninit::<U, N>(self.raw.shape);
+        let mut out = alloc_like(s, self.raw.shape, &[&self.raw.strides]);
         Zip::from(out.view_mut())
             .and(self.view())
             .in_logical_order()
@@ -179,7 +217,14 @@ read_methods! {
     }
 
     /// A new array in scope `s` holding `f(x, y)` for the elements of `self`
-    /// and `other`, both broadcast to their common shape.
+    /// and `other`, both broadcast to their common shape (visited in
+    /// logical row-major order).
+    ///
+    /// The result keeps the inputs' memory order when both have the
+    /// result's shape (no broadcasting) and fill one contiguous block each
+    /// with the same order of axes (say both transposed: the result is
+    /// column-major), as [`map_in`](ArrayView::map_in) does for one input;
+    /// otherwise it is row-major.
     ///
     /// # Errors
     /// [`ShapeError::Incompatible`] if the shapes do not broadcast together.
@@ -203,7 +248,11 @@ read_methods! {
         let other = other.into();
         let shape = layout::broadcast_shape(&self.raw.shape, &other.raw.shape)
             .ok_or_else(|| incompatible(&self.raw.shape, &other.raw.shape))?;
-        let mut out = s.alloc_uninit::<V, N>(shape);
+        let mut out = if shape == self.raw.shape && shape == other.raw.shape {
+            alloc_like(s, shape, &[&self.raw.strides, &other.raw.strides])
+        } else {
+            s.alloc_uninit::<V, N>(shape)
+        };
         Zip::from(out.view_mut())
             .and(self.view())
             .and(other)

@@ -223,7 +223,7 @@ impl<'a, T, const N: usize> PtrArray<'a, T, N> {
     where
         T: Clone,
     {
-        match self.as_slice_mut() {
+        match self.as_slice_memory_order_mut() {
             Some(s) => s.fill(value),
             None => self.map_inplace(|x| *x = value.clone()),
         }
@@ -262,7 +262,7 @@ impl<'a, T, const N: usize> PtrArray<'a, MaybeUninit<T>, N> {
     {
         // A zero-sized value has no bytes to write.
         if core::mem::size_of::<T>() != 0 {
-            match self.as_slice_mut() {
+            match self.as_slice_memory_order_mut() {
                 Some(s) => s.fill(MaybeUninit::new(value)),
                 None => self.iter_mut().for_each(|x| *x = MaybeUninit::new(value)),
             }

@@ -57,6 +57,23 @@ impl<T, const N: usize> RawArray<T, N> {
         self.is_standard().then_some((self.ptr, self.len()))
     }
 
+    /// The elements as a slice in memory order, if they fill one
+    /// contiguous block in some axis order (reversed axes included): the
+    /// block's lowest address and its length.
+    ///
+    /// # Safety
+    /// As for [`slice_parts`](RawArray::slice_parts).
+    #[inline]
+    pub(crate) unsafe fn memory_slice_parts(&self) -> Option<(NonNull<T>, usize)> {
+        if self.is_standard() {
+            return Some((self.ptr, self.len()));
+        }
+        let (low, len) = layout::memory_block(&self.shape, &self.strides)?;
+        // SAFETY: a non-empty block (an empty one is standard): `low` is
+        // the offset of its lowest element, an element of the array.
+        Some((unsafe { self.ptr.offset(low) }, len))
+    }
+
     /// The message of an out-of-bounds index panic.
     #[cold]
     #[inline(never)]
@@ -128,7 +145,7 @@ impl<T, const N: usize> Cursor<T, N> {
             layout::for_each_row(
                 &self.raw.shape,
                 [&self.raw.strides],
-                layout::Order::Logical,
+                layout::Traversal::Logical,
                 |[off], [stride], len| {
                     let mut a = acc.take().expect("set between rows");
                     // SAFETY: the row starts at an element of the array.

@@ -34,7 +34,7 @@ use core::slice;
 use num_traits::{Float, FromPrimitive, One, Zero};
 
 use super::error::ShapeError;
-use super::layout::{self, Order};
+use super::layout::{self, Traversal};
 use super::rank::{OneLess, Rank};
 use super::raw::RawArray;
 use super::{ArrayView, PtrArray};
@@ -591,7 +591,7 @@ unsafe fn reduce_rows<T: Copy, A: Copy, const N: usize, const L: usize>(
     layout::for_each_row(
         &raw.shape,
         [&raw.strides],
-        Order::Memory,
+        Traversal::Memory,
         |[off], [st], len| {
             // SAFETY: the row's elements are elements of the array,
             // readable (the caller's guarantee).
@@ -682,7 +682,7 @@ unsafe fn reduce_zip_rows<T: Copy, A: Copy, const N: usize, const L: usize>(
     layout::for_each_row(
         &a.shape,
         [&a.strides, &b.strides],
-        Order::Memory,
+        Traversal::Memory,
         |[oa, ob], [sa, sb], len| {
             // SAFETY: the rows' elements are elements of the arrays,
             // readable (the caller's guarantee).
@@ -799,7 +799,7 @@ unsafe fn reduce_axis_into<T: Copy, const N: usize, const M: usize>(
         layout::for_each_row(
             &src.shape,
             [&src.strides, &out_strides],
-            Order::Memory,
+            Traversal::Memory,
             |[si, oi], [ss, os], len| {
                 // SAFETY: the row's elements are elements of `src`, readable
                 // (the caller's guarantee).
@@ -832,7 +832,7 @@ unsafe fn reduce_axis_into<T: Copy, const N: usize, const M: usize>(
     layout::for_each_row(
         &out.raw.shape,
         [&src_strides, &out.raw.strides],
-        Order::Memory,
+        Traversal::Memory,
         |[si, oi], [ss, os], len| {
             let mut k = 0;
             while k < n {
@@ -1186,7 +1186,7 @@ read_methods! {
         layout::for_each_row(
             &self.raw.shape,
             [&self.raw.strides],
-            Order::Logical,
+            Traversal::Logical,
             |[off], [st], len| {
                 let mut a = acc
                     .take()
@@ -1360,7 +1360,7 @@ read_methods! {
         if self.raw.shape[axis] == 0 {
             return None;
         }
-        let mut out = self.index_axis::<M>(axis, 0).map_in(s, |&x| x);
+        let mut out = self.index_axis::<M>(axis, 0).copy_in(s);
         let rest = self.slice_axis(axis, 1..);
         let row = move |r: Strided<'_, T>| match r.first() {
             Some(first) => fold_row(r, first, pick, pick),

@@ -56,7 +56,7 @@ read_methods! {
     ///
     /// ```
     /// bumper::no_escape(|s| {
-    ///     let a = s.alloc_from_slice([2, 2], &[1.0, 2.0, 3.0, 4.0]);
+    ///     let a = s.alloc_from_slice([2, 2], &[1.0_f64, 2.0, 3.0, 4.0]);
     ///     assert_eq!(a.var(0.0), 1.25);
     ///     assert!((a.var(1.0) - 5.0 / 3.0).abs() < 1e-15);
     ///     assert_eq!(a.std(0.0), 1.25f64.sqrt());
@@ -206,7 +206,7 @@ read_methods! {
     /// bumper::no_escape(|s| {
     ///     let a = s.alloc_from_slice([2, 3], &[1.0, 7.0, 3.0, 7.0, 0.0, 2.0]);
     ///     assert_eq!(a.argmax(), Some([0, 1]));
-    ///     assert_eq!(a.t().argmax(), Some([1, 0])); // row-major order of the view
+    ///     assert_eq!(a.t().argmax(), Some([0, 1])); // the view's own row-major order
     ///     assert_eq!(a.argmin(), Some([1, 1]));
     ///     let nan = s.alloc_from_slice([2], &[1.0, f64::NAN]);
     ///     assert_eq!(nan.argmax(), None);

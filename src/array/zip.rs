@@ -13,7 +13,7 @@ use core::mem::MaybeUninit;
 use core::ptr::NonNull;
 
 use super::error::ShapeError;
-use super::layout::{self, Order};
+use super::layout::{self, Traversal};
 use super::{ArrayView, PtrArray};
 use crate::Scope;
 
@@ -193,7 +193,7 @@ pub struct Zip<P, const N: usize> {
     shape: [usize; N],
     /// `Memory`, except for the crate's operations that promise the
     /// logical order.
-    order: Order,
+    order: Traversal,
 }
 
 impl<P, const N: usize> core::fmt::Debug for Zip<P, N> {
@@ -278,7 +278,7 @@ impl<P, const N: usize> Zip<P, N> {
         Zip {
             parts,
             shape,
-            order: Order::Memory,
+            order: Traversal::Memory,
         }
     }
 
@@ -286,7 +286,7 @@ impl<P, const N: usize> Zip<P, N> {
     /// for operations whose closure may observe the order.
     pub(crate) fn in_logical_order(self) -> Self {
         Zip {
-            order: Order::Logical,
+            order: Traversal::Logical,
             ..self
         }
     }
@@ -311,7 +311,7 @@ impl<A: NdProducer<N>, const N: usize> Zip<(A,), N> {
         Zip {
             parts: (p,),
             shape,
-            order: Order::Memory,
+            order: Traversal::Memory,
         }
     }
 }
@@ -444,7 +444,7 @@ macro_rules! zip_methods {
                         );
                     }
                     // SAFETY: the caller's guarantee.
-                    _ => unsafe { Self::fold_raw(shape, Order::Memory, ptrs, *strides, (), &mut |(), $($p),+| f($($p),+)) },
+                    _ => unsafe { Self::fold_raw(shape, Traversal::Memory, ptrs, *strides, (), &mut |(), $($p),+| f($($p),+)) },
                 }
             }
 
@@ -463,8 +463,8 @@ macro_rules! zip_methods {
                         .expect("checked when the producer was added")
                 }),+];
                 let shift = match self.order {
-                    Order::Memory => flip_reversed_axes(&self.shape, &mut strides),
-                    Order::Logical => [0; $K],
+                    Traversal::Memory => flip_reversed_axes(&self.shape, &mut strides),
+                    Traversal::Logical => [0; $K],
                 };
                 let ptrs = ($(
                     // SAFETY: `shift[k]` is 0 or the offset of an element
@@ -483,7 +483,7 @@ macro_rules! zip_methods {
             #[inline(always)]
             unsafe fn fold_raw<Acc>(
                 shape: [usize; N],
-                order: Order,
+                order: Traversal,
                 ptrs: ($(NonNull<$P::Elem>,)+),
                 strides: [[isize; N]; $K],
                 init: Acc,
