@@ -924,7 +924,7 @@ fn dot_shape_panic(left: &[usize], right: &[usize]) -> ! {
 #[cold]
 #[inline(never)]
 #[track_caller]
-fn len_not_representable(what: &str, n: usize) -> ! {
+pub(super) fn len_not_representable(what: &str, n: usize) -> ! {
     panic!("{what}: the element count {n} is not representable in the element type")
 }
 

@@ -11,7 +11,7 @@ use num_traits::{Float, FromPrimitive};
 
 use super::layout;
 use super::rank::{OneLess, Rank};
-use super::reduce::{add, innermost, reduce};
+use super::reduce::{add, innermost, len_not_representable, reduce};
 use super::zip::Zip;
 use super::{ArrayView, PtrArray};
 use crate::Scope;
@@ -21,7 +21,7 @@ use crate::Scope;
 fn var_counts<T: Float + FromPrimitive>(what: &str, n: usize, ddof: T) -> (T, T) {
     assert!(n > 0, "{what}: the variance of no elements is undefined");
     let Some(nt) = T::from_usize(n) else {
-        panic!("{what}: the element count {n} is not representable in the element type")
+        len_not_representable(what, n)
     };
     assert!(
         ddof >= T::zero() && ddof <= nt,
@@ -29,16 +29,6 @@ fn var_counts<T: Float + FromPrimitive>(what: &str, n: usize, ddof: T) -> (T, T)
         ddof.to_f64()
     );
     (nt, nt - ddof)
-}
-
-/// The index of element number `flat` in row-major order.
-fn unravel<const N: usize>(mut flat: usize, shape: &[usize; N]) -> [usize; N] {
-    let mut index = [0; N];
-    for k in (0..N).rev() {
-        index[k] = flat % shape[k];
-        flat /= shape[k];
-    }
-    index
 }
 
 read_methods! {
@@ -241,8 +231,8 @@ read_methods! {
     where
         T: PartialOrd,
     {
-        let mut best: Option<(usize, &T)> = None;
-        for (i, x) in self.iter().enumerate() {
+        let mut best: Option<([usize; N], &T)> = None;
+        for (i, x) in self.indexed_iter() {
             // NaN, the element not ordered with itself, ends the search.
             x.partial_cmp(x)?;
             match best {
@@ -250,7 +240,7 @@ read_methods! {
                 _ => best = Some((i, x)),
             }
         }
-        best.map(|(i, _)| unravel(i, &self.raw.shape))
+        best.map(|(i, _)| i)
     }
 
     /// Whether `f` holds for some element (false for an empty array);
